@@ -1,0 +1,126 @@
+#pragma once
+// What the runtime drives: connectors and their tasks (Kafka's Connector, SourceTask, SinkTask), and the
+// contexts the runtime gives them. Plugin .so components are adapted to these by plugins/host.
+// A connector instance lives in the herder; a task instance is owned by its task thread, which makes every
+// call except where noted (request_stop, commit_record).
+
+#include "core/config/config_def.hpp"
+#include "core/data/record.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sluice::api {
+
+using StringMap = std::map<std::string, std::string>;
+
+enum class ConnectorType : std::uint8_t { Source, Sink };
+const char* connector_type_name(ConnectorType type);  // "source" / "sink"
+
+// Log prefix and identity shared by every context: "[name|task-0] ".
+class InstanceContext {
+ public:
+  virtual ~InstanceContext() = default;
+  virtual const std::string& log_prefix() const = 0;
+  // True once the runtime asked the instance to stop.
+  virtual bool is_stopping() const = 0;
+};
+
+class ConnectorContext : public InstanceContext {
+ public:
+  virtual void request_task_reconfiguration() = 0;
+  virtual void raise_error(const std::string& message) = 0;
+};
+
+class SourceTaskContext : public InstanceContext {
+ public:
+  // The last committed offset of a source partition (a map value), or nullopt.
+  virtual std::optional<data::Value> offset(const data::Value& partition) = 0;
+};
+
+struct TopicPartition {
+  std::string topic;
+  std::int32_t partition = 0;
+  auto operator<=>(const TopicPartition&) const = default;
+};
+
+class SinkTaskContext : public InstanceContext {
+ public:
+  virtual void seek(const TopicPartition& tp, std::int64_t offset) = 0;
+  virtual void set_timeout(std::int64_t timeout_ms) = 0;
+  virtual void pause(const TopicPartition& tp) = 0;
+  virtual void resume(const TopicPartition& tp) = 0;
+  virtual void request_commit() = 0;
+  virtual std::vector<TopicPartition> assignment() const = 0;
+  // Errant-record reporter; returns true when tolerated, false when the task must fail.
+  virtual bool report_errant(const data::SinkRecord& record, const std::string& error_class,
+                             const std::string& message) = 0;
+};
+
+// Per-key problems a connector's validate() adds to the ConfigDef checks.
+struct ValidationIssue {
+  std::string key;
+  std::string message;
+};
+
+// One entry of an offsets change through the REST API: partition map and offset map (null: reset).
+struct OffsetEntry {
+  data::Value partition;
+  data::Value offset;
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  virtual ConnectorType type() const = 0;
+  virtual void start(const StringMap& config) = 0;
+  virtual std::vector<StringMap> task_configs(int max_tasks) = 0;
+  virtual void stop() = 0;
+  virtual std::vector<ValidationIssue> validate(const StringMap& config) = 0;
+  // Kafka's alterOffsets: true when the connector handled the change itself. Throws ConnectError to refuse.
+  virtual bool alter_offsets(const StringMap& config, const std::vector<OffsetEntry>& offsets) = 0;
+  virtual const config::ConfigDef& config_def() const = 0;
+  virtual const std::string& version() const = 0;
+};
+
+struct RecordMetadata {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = -1;
+  std::int64_t timestamp = -1;
+};
+
+class SourceTask {
+ public:
+  virtual ~SourceTask() = default;
+  virtual void start(const StringMap& config) = 0;
+  // The next records; empty when there are none right now (returns within about a second).
+  virtual std::vector<data::SourceRecord> poll() = 0;
+  virtual void commit() = 0;
+  // After Kafka acknowledged `record` (metadata set) or a transform dropped it (nullptr). `record` is the
+  // one poll() returned, before transforms. May run on the producer's delivery thread.
+  virtual void commit_record(const data::SourceRecord& record, const RecordMetadata* metadata) = 0;
+  // From any thread: make a running poll() return soon.
+  virtual void request_stop() = 0;
+  virtual void stop() = 0;
+};
+
+class SinkTask {
+ public:
+  virtual ~SinkTask() = default;
+  virtual void start(const StringMap& config) = 0;
+  virtual void open(const std::vector<TopicPartition>& partitions) = 0;
+  virtual void close(const std::vector<TopicPartition>& partitions) = 0;
+  // Throws RetriableError to have the same batch retried.
+  virtual void put(const std::vector<data::SinkRecord>& records) = 0;
+  // Kafka's preCommit: given the offsets consumed so far (next offset to read), returns what is safe to
+  // commit. The default behaviour of a plugin without pre_commit is flush(current) then return current.
+  virtual std::map<TopicPartition, std::int64_t> pre_commit(const std::map<TopicPartition, std::int64_t>& current) = 0;
+  virtual void stop() = 0;
+};
+
+}  // namespace sluice::api

@@ -1,0 +1,41 @@
+#pragma once
+// Converters turn Connect data into bytes and back (Kafka's Converter / HeaderConverter). Built-ins
+// implement these directly; .so plugins are adapted to them by plugins/host. An instance is configured
+// once and then called from one task thread at a time.
+
+#include "core/config/config_def.hpp"
+#include "core/data/headers.hpp"
+#include "core/data/schema.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sluice::api {
+
+class Converter {
+ public:
+  virtual ~Converter() = default;
+  // Converter-specific keys only (the "key.converter." / "value.converter." prefix already stripped).
+  virtual void configure(const config::RawConfig& config, bool is_key) = 0;
+  // Connect data -> bytes; nullopt is a null Kafka key/value. Throws DataError.
+  virtual std::optional<std::string> from_connect(std::string_view topic, const data::Headers* headers,
+                                                  const data::SchemaPtr& schema, const data::Value& value) = 0;
+  // Bytes (nullopt: null) -> Connect data. Throws DataError with a message saying what was expected.
+  virtual data::SchemaAndValue to_connect(std::string_view topic, const data::Headers* headers,
+                                          std::optional<std::string_view> bytes) = 0;
+  virtual const config::ConfigDef& config_def() const = 0;
+};
+
+class HeaderConverter {
+ public:
+  virtual ~HeaderConverter() = default;
+  virtual void configure(const config::RawConfig& config) = 0;
+  virtual std::optional<std::string> from_connect(std::string_view topic, std::string_view header_key,
+                                                  const data::SchemaPtr& schema, const data::Value& value) = 0;
+  virtual data::SchemaAndValue to_connect(std::string_view topic, std::string_view header_key,
+                                          std::optional<std::string_view> bytes) = 0;
+  virtual const config::ConfigDef& config_def() const = 0;
+};
+
+}  // namespace sluice::api
