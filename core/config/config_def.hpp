@@ -122,6 +122,11 @@ class ConfigDef {
   std::vector<ConfigKey> keys_;
 };
 
+// Kafka adds the null-value error in the herder, after ConfigDef validation, for every submitted key whose value
+// is JSON null (defined or not): appends `Null value can not be supplied as the configuration value.` to that
+// key's result, or adds a result for a key no ConfigDef knows. Call it once on the merged validate output.
+void add_null_value_errors(const RawConfig& props, std::vector<ConfigValueResult>& results);
+
 // Typed access to a parsed config plus the originals (Kafka's AbstractConfig).
 class Config {
  public:
