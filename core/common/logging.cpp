@@ -1,11 +1,13 @@
 #include "core/common/logging.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
 #include <mutex>
+#include <string>
 
 namespace sluice::log {
 namespace {
@@ -24,6 +26,25 @@ spdlog::level::level_enum to_spdlog(Level level) {
 
 std::once_flag g_init_once;
 
+// Prints levels as Kafka Connect's log4j layout does (INFO, WARN, ERROR), not spdlog's "info"/"warning".
+class KafkaLevelFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const char* name = "INFO";
+    switch (msg.level) {
+      case spdlog::level::trace: name = "TRACE"; break;
+      case spdlog::level::debug: name = "DEBUG"; break;
+      case spdlog::level::info: name = "INFO"; break;
+      case spdlog::level::warn: name = "WARN"; break;
+      case spdlog::level::err: name = "ERROR"; break;
+      case spdlog::level::critical: name = "FATAL"; break;
+      default: break;
+    }
+    dest.append(name, name + std::char_traits<char>::length(name));
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<KafkaLevelFlag>(); }
+};
+
 }  // namespace
 
 void init(Level level) {
@@ -32,7 +53,9 @@ void init(Level level) {
     auto root = std::make_shared<spdlog::logger>("sluice", sink);
     spdlog::set_default_logger(root);
     // Kafka Connect's layout: "[2024-01-01 12:00:00,000] INFO message (logger)".
-    spdlog::set_pattern("[%Y-%m-%d %H:%M:%S,%e] %l %v (%n)");
+    auto formatter = std::make_unique<spdlog::pattern_formatter>();
+    formatter->add_flag<KafkaLevelFlag>('*').set_pattern("[%Y-%m-%d %H:%M:%S,%e] %* %v (%n)");
+    spdlog::set_formatter(std::move(formatter));
   });
   spdlog::set_level(to_spdlog(level));
 }
