@@ -3,6 +3,7 @@
 // parameters (insertion-ordered), and fields / key / value schemas. Immutable once built; shared through
 // SchemaPtr across records and threads.
 
+#include "core/common/errors.hpp"
 #include "core/data/value.hpp"
 
 #include <cstdint>
@@ -85,6 +86,15 @@ class Schema {
   SchemaPtr value_schema_;
 };
 
+// org.apache.kafka.connect.errors.SchemaBuilderException: a SchemaBuilder call was invalid.
+class SchemaBuilderError : public DataError {
+ public:
+  using DataError::DataError;
+  const char* java_class() const noexcept override {
+    return "org.apache.kafka.connect.errors.SchemaBuilderException";
+  }
+};
+
 // Builds schemas like Kafka's SchemaBuilder. Setting a property twice, adding a field to a non-struct or a
 // duplicate field name, or a default that does not fit the schema throws SchemaBuilderError (a DataError).
 class SchemaBuilder {
@@ -117,6 +127,8 @@ class SchemaBuilder {
 
  private:
   Schema schema_;
+  // Kafka's builder keeps `optional` tri-state (unset/true/false): optional() after required() is an error.
+  bool optional_set_ = false;
 };
 
 // Throws DataError when `value` does not fit `schema` (Kafka's ConnectSchema.validateValue): wrong kind,
