@@ -426,7 +426,8 @@ typedef struct sluice_connector_vtable {
   void *(*create)(const sluice_host_api *host, sluice_context *ctx, sluice_error *err);
   void (*destroy)(void *self);
   sluice_status (*start)(void *self, const sluice_config *config, sluice_error *err);
-  /* Calls emit once per task config, at most max_tasks times. */
+  /* Calls emit once per task config; a connector should emit at most max_tasks configs (the host
+   * enforces tasks.max and tasks.max.enforce). */
   sluice_status (*task_configs)(void *self, int32_t max_tasks, sluice_config_emit emit, void *user,
                                 sluice_error *err);
   sluice_status (*stop)(void *self, sluice_error *err);
