@@ -10,7 +10,9 @@ packages=(
   librdkafka-dev libboost-dev libboost-system-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libssl-dev libcurl4-openssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev kcat binutils curl
+  libgtest-dev libgmock-dev libbenchmark-dev kcat binutils curl procps
+  # RabbitMQ connector: client library, and the real broker + its CLI tools for tests and benchmarks
+  librabbitmq-dev rabbitmq-server amqp-tools
 )
 
 sudo_cmd=()
