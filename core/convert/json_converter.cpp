@@ -4,7 +4,7 @@
 #include "core/convert/converter_config.hpp"
 #include "core/convert/json_reader.hpp"
 #include "core/convert/json_writer.hpp"
-#include "core/convert/text_format.hpp"
+#include "core/data/text_format.hpp"
 #include "core/data/logical.hpp"
 
 #include <cctype>
@@ -280,7 +280,7 @@ class JsonCodec {
       case Type::Float32: json::append_float(out, value.as_float32()); break;
       case Type::Float64: json::append_double(out, value.as_float64()); break;
       case Type::String: json::append_string(out, value.as_string()); break;
-      case Type::Bytes: json::append_string(out, base64_encode(value.as_bytes())); break;
+      case Type::Bytes: json::append_string(out, data::base64_encode(value.as_bytes())); break;
       case Type::Array: {
         out += '[';
         bool first = true;
@@ -318,7 +318,7 @@ class JsonCodec {
       case Value::Kind::Float32: json::append_float(out, value.as_float32()); break;
       case Value::Kind::Float64: json::append_double(out, value.as_float64()); break;
       case Value::Kind::String: json::append_string(out, value.as_string()); break;
-      case Value::Kind::Bytes: json::append_string(out, base64_encode(value.as_bytes())); break;
+      case Value::Kind::Bytes: json::append_string(out, data::base64_encode(value.as_bytes())); break;
       case Value::Kind::Array: {
         out += '[';
         bool first = true;
@@ -443,9 +443,9 @@ class JsonCodec {
       }
       if (value.as_bytes().empty()) throw DataError("Invalid Decimal value: the unscaled bytes are empty");
       if (numeric_decimals_) {
-        out += big_decimal_to_string(value.as_bytes(), data::logical::decimal_scale(schema));
+        out += data::big_decimal_to_string(value.as_bytes(), data::logical::decimal_scale(schema));
       } else {
-        json::append_string(out, base64_encode(minimal_twos_complement(value.as_bytes())));
+        json::append_string(out, data::base64_encode(data::minimal_twos_complement(value.as_bytes())));
       }
       return true;
     }
@@ -579,7 +579,7 @@ class JsonCodec {
         return Value::string(node->text);
       case Type::Bytes: {
         if (node->kind != Node::Kind::String) throw mismatch("a base64 string", type, *node);
-        auto decoded = base64_decode(node->text);
+        auto decoded = data::base64_decode(node->text);
         if (!decoded) throw DataError("Invalid bytes field: \"" + node->text + "\" is not valid base64");
         return Value::bytes(std::move(*decoded));
       }
@@ -694,12 +694,12 @@ class JsonCodec {
       if (node.is_number())
         return Value::bytes(data::logical::decimal_from_string(node.number_text(), scale));
       if (node.kind == Node::Kind::String) {
-        auto decoded = base64_decode(node.text);
+        auto decoded = data::base64_decode(node.text);
         if (!decoded || decoded->empty()) {
           throw DataError("Invalid bytes for Decimal field: \"" + node.text +
                           "\" is not a base64 unscaled value");
         }
-        return Value::bytes(minimal_twos_complement(*decoded));
+        return Value::bytes(data::minimal_twos_complement(*decoded));
       }
       throw DataError(
           std::string("Invalid type for Decimal, underlying representation should be numeric or bytes but "

@@ -1,6 +1,6 @@
 #include "core/convert/json_writer.hpp"
 
-#include "core/convert/text_format.hpp"
+#include "core/data/text_format.hpp"
 
 #include <cmath>
 #include <string>
@@ -42,18 +42,18 @@ void append_int(std::string& out, std::int64_t value) {
 
 void append_double(std::string& out, double value) {
   if (!std::isfinite(value)) {
-    append_string(out, java_double_to_string(value));
+    append_string(out, data::java_double_to_string(value));
     return;
   }
-  out += java_double_to_string(value);
+  out += data::java_double_to_string(value);
 }
 
 void append_float(std::string& out, float value) {
   if (!std::isfinite(value)) {
-    append_string(out, java_float_to_string(value));
+    append_string(out, data::java_float_to_string(value));
     return;
   }
-  out += java_float_to_string(value);
+  out += data::java_float_to_string(value);
 }
 
 }  // namespace sluice::convert::json

@@ -2,7 +2,7 @@
 
 #include "core/common/errors.hpp"
 #include "core/common/logging.hpp"
-#include "core/convert/values.hpp"
+#include "core/data/values.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -22,14 +22,14 @@ std::optional<std::string> SimpleHeaderConverter::from_connect(std::string_view 
                                                                const data::SchemaPtr& schema,
                                                                const data::Value& value) {
   if (value.is_null()) return std::nullopt;
-  return values::convert_to_string(schema, value);
+  return data::values::convert_to_string(schema, value);
 }
 
 data::SchemaAndValue SimpleHeaderConverter::to_connect(std::string_view topic, std::string_view header_key,
                                                        std::optional<std::string_view> bytes) {
   if (!bytes) return {};
   try {
-    return values::parse_string(*bytes);
+    return data::values::parse_string(*bytes);
   } catch (const std::exception& e) {
     log::get("sluice.convert")
         ->warn("Failed to deserialize value for header '{}' on topic '{}', so using byte array: {}",

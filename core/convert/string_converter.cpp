@@ -2,7 +2,7 @@
 
 #include "core/common/errors.hpp"
 #include "core/convert/converter_config.hpp"
-#include "core/convert/values.hpp"
+#include "core/data/values.hpp"
 
 #include <cctype>
 #include <string>
@@ -42,7 +42,7 @@ void configure_encoding(const config::RawConfig& raw, std::string_view type) {
 
 std::optional<std::string> to_bytes(const data::SchemaPtr& schema, const data::Value& value) {
   if (value.is_null()) return std::nullopt;
-  return values::java_to_string(schema, value);
+  return data::values::java_to_string(schema, value);
 }
 
 data::SchemaAndValue from_bytes(std::optional<std::string_view> bytes) {

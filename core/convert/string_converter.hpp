@@ -1,6 +1,6 @@
 #pragma once
 // Kafka's org.apache.kafka.connect.storage.StringConverter (converter and header converter): writes the
-// value's Java toString() as UTF-8 (values::java_to_string), reads bytes as an optional string.
+// value's Java toString() as UTF-8 (data::values::java_to_string), reads bytes as an optional string.
 // Config: converter.type, converter.encoding (UTF-8; other charsets are refused with a ConfigError).
 // Configured once, then called from one task thread at a time.
 

@@ -1,6 +1,6 @@
 #include "core/common/errors.hpp"
 #include "core/convert/simple_header_converter.hpp"
-#include "core/convert/values.hpp"
+#include "core/data/values.hpp"
 #include "core/data/logical.hpp"
 
 #include <gtest/gtest.h>
@@ -17,7 +17,7 @@ using data::Value;
 namespace logical = data::logical;
 
 void expect_parsed(std::string_view text, const SchemaPtr& schema, const Value& value) {
-  auto sv = values::parse_string(text);
+  auto sv = data::values::parse_string(text);
   if (schema) {
     ASSERT_TRUE(sv.schema) << text;
     EXPECT_EQ(*sv.schema, *schema) << text;
@@ -28,7 +28,7 @@ void expect_parsed(std::string_view text, const SchemaPtr& schema, const Value& 
 }
 
 TEST(ValuesTest, ConvertToString) {
-  using values::convert_to_string;
+  using data::values::convert_to_string;
   EXPECT_EQ(convert_to_string(Schema::string(), Value::string("foo")), "foo");
   EXPECT_EQ(convert_to_string(nullptr, Value::int32(42)), "42");
   EXPECT_EQ(convert_to_string(nullptr, Value::int64(-5000000000LL)), "-5000000000");

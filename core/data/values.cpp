@@ -1,7 +1,7 @@
-#include "core/convert/values.hpp"
+#include "core/data/values.hpp"
 
 #include "core/common/errors.hpp"
-#include "core/convert/text_format.hpp"
+#include "core/data/text_format.hpp"
 #include "core/data/logical.hpp"
 
 #include <cerrno>
@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace sluice::convert::values {
+namespace sluice::data::values {
 
 using data::Schema;
 using data::SchemaBuilder;
@@ -805,4 +805,4 @@ std::string java_to_string(const SchemaPtr& schema, const Value& value) {
   return out;
 }
 
-}  // namespace sluice::convert::values
+}  // namespace sluice::data::values

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice::convert::values {
+namespace sluice::data::values {
 
 // Values.convertToString: strings as they are, numbers and booleans as Java prints them, bytes as base64,
 // arrays "[1,2]", maps {"a":1}, structs {"field":value} (embedded strings quoted with \ and " escaped),
@@ -30,4 +30,4 @@ data::SchemaAndValue parse_string(std::string_view text);
 // ("Thu Jan 01 00:00:00 UTC 1970"). Bytes are written as the raw bytes (Java would print "[B@1b6d3586").
 std::string java_to_string(const data::SchemaPtr& schema, const data::Value& value);
 
-}  // namespace sluice::convert::values
+}  // namespace sluice::data::values

@@ -1,4 +1,4 @@
-#include "core/convert/text_format.hpp"
+#include "core/data/text_format.hpp"
 
 #include "core/data/logical.hpp"
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <system_error>
 
-namespace sluice::convert {
+namespace sluice::data {
 
 namespace {
 
@@ -261,4 +261,4 @@ std::string_view java_trim(std::string_view text) {
   return text.substr(begin, end - begin);
 }
 
-}  // namespace sluice::convert
+}  // namespace sluice::data

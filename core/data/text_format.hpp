@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace sluice::convert {
+namespace sluice::data {
 
 // Java's Double.toString (JDK 19+, shortest digits that round-trip): "1.0", "100.0", "0.001", "1.0E7",
 // "1.0E-4", "-0.0", "NaN", "Infinity", "-Infinity".
@@ -41,4 +41,4 @@ std::string minimal_twos_complement(std::string_view unscaled_be);
 // Java's String.trim(): removes leading and trailing characters <= ' '.
 std::string_view java_trim(std::string_view text);
 
-}  // namespace sluice::convert
+}  // namespace sluice::data

@@ -1,0 +1,96 @@
+#include "core/worker/submitted_records.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sluice::worker {
+namespace {
+
+using data::Value;
+
+Value partition(const std::string& name) {
+  return Value::map({{Value::string("p"), Value::string(name)}});
+}
+Value offset(std::int64_t n) {
+  return Value::map({{Value::string("n"), Value::int64(n)}});
+}
+
+std::map<std::string, std::int64_t> committed(SubmittedRecords& records) {
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [p, o] : records.committable().offsets) {
+    out[p.as_map()[0].second.as_string()] = o.as_map()[0].second.as_int64();
+  }
+  return out;
+}
+
+TEST(SubmittedRecords, OnlyTheAcknowledgedPrefixIsCommittable) {
+  SubmittedRecords records;
+  auto* r1 = records.submit(partition("a"), offset(1));
+  auto* r2 = records.submit(partition("a"), offset(2));
+  auto* r3 = records.submit(partition("a"), offset(3));
+  EXPECT_EQ(records.unacked(), 3u);
+  records.ack(r2);
+  records.ack(r3);
+  EXPECT_TRUE(committed(records).empty());  // r1 holds back r2 and r3
+  EXPECT_EQ(records.pending(), 3u);
+  records.ack(r1);
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 3}}));
+  EXPECT_EQ(records.pending(), 0u);
+  EXPECT_EQ(records.unacked(), 0u);
+  EXPECT_TRUE(committed(records).empty());  // nothing new
+}
+
+TEST(SubmittedRecords, PartitionsAreIndependent) {
+  SubmittedRecords records;
+  auto* a1 = records.submit(partition("a"), offset(1));
+  auto* b1 = records.submit(partition("b"), offset(10));
+  auto* a2 = records.submit(partition("a"), offset(2));
+  auto* b2 = records.submit(partition("b"), offset(11));
+  records.ack(a1);
+  records.ack(b2);
+  const auto c = records.committable();
+  EXPECT_EQ(c.committable_messages, 1u);
+  EXPECT_EQ(c.uncommittable_messages, 3u);
+  ASSERT_EQ(c.offsets.size(), 1u);
+  EXPECT_EQ(c.offsets[0].second, offset(1));
+  records.ack(b1);
+  records.ack(a2);
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 2}, {"b", 11}}));
+}
+
+TEST(SubmittedRecords, PartitionsCompareByContent) {
+  SubmittedRecords records;
+  const Value ab = Value::map({{Value::string("x"), Value::int32(1)}, {Value::string("y"), Value::string("z")}});
+  const Value ba = Value::map({{Value::string("y"), Value::string("z")}, {Value::string("x"), Value::int64(1)}});
+  auto* first = records.submit(ab, offset(1));
+  auto* second = records.submit(ba, offset(2));
+  records.ack(second);
+  EXPECT_TRUE(records.committable().offsets.empty());  // same partition: waits for the first
+  records.ack(first);
+  const auto c = records.committable();
+  ASSERT_EQ(c.offsets.size(), 1u);
+  EXPECT_EQ(c.offsets[0].second, offset(2));
+}
+
+TEST(SubmittedRecords, RemovedRecordNoLongerBlocksThePrefix) {
+  SubmittedRecords records;
+  auto* r1 = records.submit(partition("a"), offset(1));
+  auto* r2 = records.submit(partition("a"), offset(2));
+  records.ack(r1);
+  EXPECT_TRUE(records.remove(r2));
+  EXPECT_EQ(records.unacked(), 0u);
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 1}}));
+  EXPECT_EQ(records.pending(), 0u);
+}
+
+TEST(SubmittedRecords, NullPartitionsAreTrackedToo) {
+  SubmittedRecords records;
+  auto* r = records.submit(Value(), Value());
+  EXPECT_EQ(records.unacked(), 1u);
+  records.ack(r);
+  const auto c = records.committable();
+  ASSERT_EQ(c.offsets.size(), 1u);
+  EXPECT_TRUE(c.offsets[0].first.is_null());
+}
+
+}  // namespace
+}  // namespace sluice::worker

@@ -1,0 +1,485 @@
+// The worker against `sluice dev-kafka` (a separate process), with the real FileStream plugin and this
+// module's test plugin loaded through plugins/host, and the built-in converters.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "core/common/errors.hpp"
+#include "core/convert/builtins.hpp"
+#include "core/kafka/producer.hpp"
+#include "core/storage/file_offset_store.hpp"
+#include "core/storage/memory_offset_store.hpp"
+#include "core/worker/worker.hpp"
+#include "core/worker/worker_config.hpp"
+#include "plugins/host/registry.hpp"
+#include "tests/support/harness.hpp"
+
+namespace sluice::worker {
+namespace {
+
+using namespace std::chrono_literals;
+using data::Value;
+using test::read_file;
+using test::wait_until;
+
+constexpr auto kWait = 60s;
+
+// Records every status change; the latest state and trace per connector and task.
+class RecordingListener final : public StatusListener {
+ public:
+  void on_connector_state(const std::string& connector, State state, const std::optional<std::string>& trace) override {
+    std::lock_guard lock(mu_);
+    connectors_[connector].emplace_back(state, trace);
+  }
+  void on_task_state(const ConnectorTaskId& id, State state, const std::optional<std::string>& trace) override {
+    std::lock_guard lock(mu_);
+    tasks_[id].emplace_back(state, trace);
+  }
+  std::optional<State> task_state(const ConnectorTaskId& id) const {
+    std::lock_guard lock(mu_);
+    const auto it = tasks_.find(id);
+    if (it == tasks_.end() || it->second.empty()) return std::nullopt;
+    return it->second.back().first;
+  }
+  std::optional<State> connector_state(const std::string& name) const {
+    std::lock_guard lock(mu_);
+    const auto it = connectors_.find(name);
+    if (it == connectors_.end() || it->second.empty()) return std::nullopt;
+    return it->second.back().first;
+  }
+  std::string task_trace(const ConnectorTaskId& id) const {
+    std::lock_guard lock(mu_);
+    return tasks_.at(id).back().second.value_or("<no trace>");
+  }
+  std::string connector_trace(const std::string& name) const {
+    std::lock_guard lock(mu_);
+    return connectors_.at(name).back().second.value_or("<no trace>");
+  }
+  std::vector<State> task_history(const ConnectorTaskId& id) const {
+    std::lock_guard lock(mu_);
+    std::vector<State> out;
+    if (const auto it = tasks_.find(id); it != tasks_.end())
+      for (const auto& [s, t] : it->second) out.push_back(s);
+    return out;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::vector<std::pair<State, std::optional<std::string>>>> connectors_;
+  std::map<ConnectorTaskId, std::vector<std::pair<State, std::optional<std::string>>>> tasks_;
+};
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+class WorkerIntegration : public ::testing::Test {
+ protected:
+  WorkerIntegration() : kafka_(test::DevKafka::Options{.topics = {"copy:1", "str:1", "json:1", "retry:1", "failing:1"}}) {
+    for (auto& plugin : convert::builtin_converters()) registry_.register_builtin(std::move(plugin));
+    const auto file = registry_.load_plugin_path(std::string(SLUICE_PLUGIN_DIR) + "/file");
+    const auto fixtures = registry_.load_plugin_path(std::string(SLUICE_TEST_PLUGIN_DIR) + "/worker-test");
+    if (file.loaded != 1 || fixtures.loaded != 1) {
+      std::string reasons;
+      for (const auto& r : registry_.rejected()) reasons += r.location + ": " + r.reason + "\n";
+      throw std::runtime_error("plugins did not load:\n" + reasons);
+    }
+  }
+
+  StringMap worker_props(StringMap extra = {}) {
+    StringMap props = {{"bootstrap.servers", kafka_.bootstrap()},
+                       {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
+                       {"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
+                       {"offset.storage.file.filename", (dir_ / "connect.offsets").string()},
+                       {"offset.flush.interval.ms", "300"},
+                       {"consumer.session.timeout.ms", "6000"},
+                       {"consumer.heartbeat.interval.ms", "500"}};
+    for (auto& [k, v] : extra) props[k] = v;
+    return props;
+  }
+
+  std::unique_ptr<Worker> make_worker(storage::OffsetStore& offsets, StringMap extra = {}) {
+    config_ = std::make_unique<WorkerConfig>(worker_props(std::move(extra)), WorkerMode::Standalone);
+    return std::make_unique<Worker>("127.0.0.1:8083", *config_, registry_, offsets, listener_);
+  }
+
+  // Starts a connector and its tasks as a herder would; returns the task ids.
+  std::vector<ConnectorTaskId> run_connector(Worker& worker, const std::string& name, const StringMap& config,
+                                             TargetState state = TargetState::Started) {
+    worker.start_connector(name, config, state, [] {});
+    EXPECT_TRUE(wait_until([&] { return listener_.connector_state(name) == State::Running; }, kWait,
+                           "connector " + name + " RUNNING"));
+    std::vector<ConnectorTaskId> ids;
+    const auto task_configs = worker.connector_task_configs(name);
+    for (std::size_t i = 0; i < task_configs.size(); ++i) {
+      ConnectorTaskId id{name, static_cast<int>(i)};
+      worker.start_task(id, config, task_configs[i], state);
+      ids.push_back(id);
+    }
+    for (const auto& id : ids) {
+      EXPECT_TRUE(wait_until([&] { return listener_.task_state(id) == State::Running; }, kWait,
+                             "task " + id.to_string() + " RUNNING"));
+    }
+    return ids;
+  }
+
+  // Every record of a topic as "<key length>|<value>" lines, read with kcat.
+  std::vector<std::string> topic_records(const std::string& topic) {
+    const auto result = test::run_command(
+        {"kcat", "-C", "-b", kafka_.bootstrap(), "-t", topic, "-o", "beginning", "-e", "-q", "-f", "%K|%s\n"}, "", 30s);
+    EXPECT_TRUE(result.status.success()) << result.describe({"kcat"});
+    return lines_of(result.out);
+  }
+
+  StringMap file_source(const std::string& file, const std::string& topic, StringMap extra = {}) {
+    StringMap config = {{"name", "src"},
+                        {"connector.class", "org.apache.kafka.connect.file.FileStreamSourceConnector"},
+                        {"tasks.max", "1"},
+                        {"file", file},
+                        {"topic", topic}};
+    for (auto& [k, v] : extra) config[k] = v;
+    return config;
+  }
+
+  StringMap file_sink(const std::string& file, const std::string& topics) {
+    return {{"name", "sink"}, {"connector.class", "FileStreamSink"}, {"tasks.max", "1"}, {"file", file}, {"topics", topics}};
+  }
+
+  test::TempDir dir_{"worker-it"};
+  test::DevKafka kafka_;
+  host::PluginRegistry registry_;
+  RecordingListener listener_;
+  std::unique_ptr<WorkerConfig> config_;
+};
+
+TEST_F(WorkerIntegration, FileIsCopiedThroughKafkaByteForByte) {
+  std::string content = "alpha\n\nbeta gamma\n\xC3\xBCnicode \xE2\x9C\x93\n";
+  for (int i = 0; i < 300; ++i) content += "line " + std::to_string(i) + " of the copy test\n";
+  const auto input = dir_.write("in.txt", content);
+  const auto output = dir_ / "out.txt";
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  run_connector(*worker, "src", file_source(input.string(), "copy"));
+  run_connector(*worker, "sink", file_sink(output.string(), "copy"));
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == content; }, kWait, "the output file to equal the input"));
+  EXPECT_EQ(worker->active_topics("src"), (std::set<std::string>{"copy"}));
+  EXPECT_EQ(worker->active_topics("sink"), (std::set<std::string>{"copy"}));
+  worker->reset_active_topics("src");
+  EXPECT_TRUE(worker->active_topics("src").empty());
+  EXPECT_EQ(worker->running_tasks(), (std::set<ConnectorTaskId>{{"sink", 0}, {"src", 0}}));
+  worker->stop_tasks({{"src", 0}, {"sink", 0}});
+  EXPECT_TRUE(worker->running_tasks().empty());
+  EXPECT_EQ(listener_.task_state({"src", 0}), State::Unassigned);
+  EXPECT_EQ(listener_.task_state({"sink", 0}), State::Unassigned);
+  worker->stop_connector("src");
+  EXPECT_EQ(listener_.connector_state("src"), State::Unassigned);
+}
+
+TEST_F(WorkerIntegration, StringConverterWritesTheLineBytes) {
+  const auto input = dir_.write("in.txt", "foo\n\nbar baz\n");
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  run_connector(*worker, "src", file_source(input.string(), "str"));
+  ASSERT_TRUE(wait_until([&] { return topic_records("str").size() == 3; }, kWait, "3 records in topic str"));
+  EXPECT_EQ(topic_records("str"), (std::vector<std::string>{"-1|foo", "-1|", "-1|bar baz"}));
+}
+
+TEST_F(WorkerIntegration, JsonConverterWritesKafkasEnvelope) {
+  const auto input = dir_.write("in.txt", "foo\n\n");
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets, {{"key.converter", "org.apache.kafka.connect.json.JsonConverter"},
+                                      {"value.converter", "org.apache.kafka.connect.json.JsonConverter"}});
+  run_connector(*worker, "src", file_source(input.string(), "json"));
+  ASSERT_TRUE(wait_until([&] { return topic_records("json").size() == 2; }, kWait, "2 records in topic json"));
+  EXPECT_EQ(topic_records("json"),
+            (std::vector<std::string>{R"(-1|{"schema":{"type":"string","optional":false},"payload":"foo"})",
+                                      R"(-1|{"schema":{"type":"string","optional":false},"payload":""})"}));
+}
+
+TEST_F(WorkerIntegration, SourceOffsetsAreStoredAndResumedAfterARestart) {
+  const auto input = dir_.write("in.txt", "one\ntwo\nthree\n");
+  const auto offsets_file = dir_ / "connect.offsets";
+  const Value partition = Value::map({{Value::string("filename"), Value::string(input.string())}});
+  const auto position = [](std::int64_t p) { return Value::map({{Value::string("position"), Value::int64(p)}}); };
+  {
+    storage::FileOffsetStore offsets(offsets_file);
+    offsets.start();
+    auto worker = make_worker(offsets);
+    run_connector(*worker, "src", file_source(input.string(), "copy"));
+    ASSERT_TRUE(wait_until([&] { return offsets.get("src", partition) == position(14); }, kWait,
+                           "offset position 14 committed"));
+    EXPECT_EQ(topic_records("copy"), (std::vector<std::string>{"-1|one", "-1|two", "-1|three"}));
+    const auto stored = worker->connector_offsets("src", file_source(input.string(), "copy"));
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored[0].partition, partition);
+    EXPECT_EQ(stored[0].offset, position(14));
+  }
+  EXPECT_NE(read_file(offsets_file).find(R"(\"position\":14)"), std::string::npos) << read_file(offsets_file);
+
+  std::ofstream(input, std::ios::app) << "four\nfive\n";
+  storage::FileOffsetStore reloaded(offsets_file);
+  reloaded.start();
+  auto worker = make_worker(reloaded);
+  run_connector(*worker, "src", file_source(input.string(), "copy"));
+  ASSERT_TRUE(wait_until([&] { return reloaded.get("src", partition) == position(24); }, kWait,
+                         "offset position 24 committed"));
+  // Resumed where it stopped: nothing read twice.
+  EXPECT_EQ(topic_records("copy"), (std::vector<std::string>{"-1|one", "-1|two", "-1|three", "-1|four", "-1|five"}));
+}
+
+TEST_F(WorkerIntegration, PauseStopsTheFlowAndResumeRestartsIt) {
+  const auto input = dir_.write("in.txt", "a\nb\n");
+  const auto output = dir_ / "out.txt";
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  run_connector(*worker, "src", file_source(input.string(), "copy"));
+  run_connector(*worker, "sink", file_sink(output.string(), "copy"));
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == "a\nb\n"; }, kWait, "the first lines copied"));
+
+  worker->set_target_state("src", TargetState::Paused);
+  worker->set_target_state("sink", TargetState::Paused);
+  ASSERT_TRUE(wait_until([&] { return listener_.task_state({"src", 0}) == State::Paused; }, kWait, "source PAUSED"));
+  ASSERT_TRUE(wait_until([&] { return listener_.task_state({"sink", 0}) == State::Paused; }, kWait, "sink PAUSED"));
+  ASSERT_TRUE(wait_until([&] { return listener_.connector_state("src") == State::Paused; }, kWait,
+                         "source connector PAUSED"));
+  std::ofstream(input, std::ios::app) << "c\nd\n";
+  // While paused nothing moves: neither into Kafka nor into the output file.
+  EXPECT_FALSE(test::poll_until([&] { return topic_records("copy").size() > 2 || read_file(output) != "a\nb\n"; }, 2s));
+
+  worker->set_target_state("src", TargetState::Started);
+  worker->set_target_state("sink", TargetState::Started);
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == "a\nb\nc\nd\n"; }, kWait, "the rest copied after resume"));
+  EXPECT_EQ(listener_.task_state({"src", 0}), State::Running);
+  EXPECT_EQ(listener_.task_state({"sink", 0}), State::Running);
+}
+
+TEST_F(WorkerIntegration, FailingTaskGoesFailedWithItsTrace) {
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  const StringMap config = {{"name", "boom"},
+                            {"connector.class", "FailingSource"},
+                            {"topic", "failing"},
+                            {"fail.in", "poll"},
+                            {"records.before.failure", "2"}};
+  worker->start_connector("boom", config, TargetState::Started, [] {});
+  ASSERT_TRUE(wait_until([&] { return listener_.connector_state("boom") == State::Running; }, kWait, "connector RUNNING"));
+  const auto tasks = worker->connector_task_configs("boom");
+  ASSERT_EQ(tasks.size(), 1u);
+  worker->start_task({"boom", 0}, config, tasks[0], TargetState::Started);
+  ASSERT_TRUE(wait_until([&] { return listener_.task_state({"boom", 0}) == State::Failed; }, kWait, "task FAILED"));
+  EXPECT_EQ(listener_.task_trace({"boom", 0}),
+            "com.example.BoomException: boom in poll\n\tat sluice.worker.WorkerSourceTask.poll(boom-0)");
+  EXPECT_EQ(listener_.task_history({"boom", 0}), (std::vector<State>{State::Running, State::Failed}));
+  // What was sent before the failure reached Kafka and its offsets were committed on the way out.
+  EXPECT_EQ(topic_records("failing"), (std::vector<std::string>{"-1|r0", "-1|r1"}));
+  EXPECT_EQ(offsets.get("boom", Value::map({{Value::string("source"), Value::string("failing")}})),
+            Value::map({{Value::string("seq"), Value::int64(1)}}));
+  worker->stop_tasks({{"boom", 0}});
+  EXPECT_EQ(listener_.task_state({"boom", 0}), State::Failed);  // stopping a failed task reports nothing more
+}
+
+TEST_F(WorkerIntegration, TaskFailingInStartNamesTheStage) {
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  const StringMap config = {{"name", "early"}, {"connector.class", "FailingSource"}, {"fail.in", "start"}};
+  worker->start_connector("early", config, TargetState::Started, [] {});
+  ASSERT_TRUE(wait_until([&] { return listener_.connector_state("early") == State::Running; }, kWait, "connector RUNNING"));
+  worker->start_task({"early", 0}, config, worker->connector_task_configs("early")[0], TargetState::Started);
+  ASSERT_TRUE(wait_until([&] { return listener_.task_state({"early", 0}) == State::Failed; }, kWait, "task FAILED"));
+  EXPECT_EQ(listener_.task_trace({"early", 0}),
+            "com.example.BoomException: boom in start\n\tat sluice.worker.WorkerSourceTask.start(early-0)");
+}
+
+TEST_F(WorkerIntegration, TooManyTasksFailsTheConnector) {
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  const StringMap config = {{"name", "many"}, {"connector.class", "FailingSource"}, {"tasks.max", "2"}, {"extra.tasks", "1"}};
+  worker->start_connector("many", config, TargetState::Started, [] {});
+  ASSERT_TRUE(wait_until([&] { return listener_.connector_state("many") == State::Running; }, kWait, "connector RUNNING"));
+  const std::string message =
+      "The connector many has generated 3 tasks, which is greater than 2, the maximum number of tasks it is configured "
+      "to create. This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by "
+      "reconfiguring the connector with 'tasks.max.enforce' set to false; however, this option will be removed in a "
+      "future release of Kafka Connect.";
+  try {
+    worker->connector_task_configs("many");
+    FAIL() << "expected ConnectError";
+  } catch (const ConnectError& e) {
+    EXPECT_EQ(e.what(), message);
+  }
+  EXPECT_EQ(listener_.connector_state("many"), State::Failed);
+  EXPECT_EQ(listener_.connector_trace("many"), "org.apache.kafka.connect.errors.ConnectException: " + message +
+                                                   "\n\tat sluice.worker.WorkerConnector.taskConfigs(many)");
+  EXPECT_FALSE(worker->is_connector_running("many"));
+
+  const StringMap lenient = {{"name", "lenient"}, {"connector.class", "FailingSource"}, {"tasks.max", "2"},
+                             {"extra.tasks", "1"}, {"tasks.max.enforce", "false"}};
+  worker->start_connector("lenient", lenient, TargetState::Started, [] {});
+  ASSERT_TRUE(wait_until([&] { return listener_.connector_state("lenient") == State::Running; }, kWait, "RUNNING"));
+  EXPECT_EQ(worker->connector_task_configs("lenient").size(), 3u);
+}
+
+TEST_F(WorkerIntegration, RetriableErrorInPutRetriesTheSameBatch) {
+  {
+    kafka::Producer producer({{"bootstrap.servers", kafka_.bootstrap()}}, "test producer", [](const kafka::DeliveryReport&) {});
+    for (int i = 0; i < 5; ++i)
+      ASSERT_TRUE(producer.send({.topic = "retry", .value = "v" + std::to_string(i)}, nullptr, 5s));
+    ASSERT_TRUE(producer.flush(10s));
+  }
+  const auto log = dir_ / "puts.log";
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  const StringMap config = {{"name", "retry"},
+                            {"connector.class", "RetrySink"},
+                            {"topics", "retry"},
+                            {"file", log.string()},
+                            {"retriable.failures", "2"}};
+  run_connector(*worker, "retry", config);
+  const auto ok_values = [&] {
+    std::string all;
+    for (const auto& line : lines_of(read_file(log))) {
+      if (line.starts_with("ok: ")) all += (all.empty() ? "" : ",") + line.substr(4);
+    }
+    return all;
+  };
+  ASSERT_TRUE(wait_until([&] { return ok_values() == "v0,v1,v2,v3,v4"; }, kWait, "every record put successfully"));
+  const auto lines = lines_of(read_file(log));
+  ASSERT_GE(lines.size(), 4u);
+  ASSERT_TRUE(lines[0].starts_with("attempt: ")) << lines[0];
+  const std::string batch = lines[0].substr(9);
+  // Two RetriableErrors, then the same batch once more, which succeeds: nothing lost, nothing reordered.
+  EXPECT_EQ(lines[1], "attempt: " + batch);
+  EXPECT_EQ(lines[2], "attempt: " + batch);
+  EXPECT_EQ(lines[3], "ok: " + batch);
+  EXPECT_EQ(listener_.task_state({"retry", 0}), State::Running);
+}
+
+TEST_F(WorkerIntegration, SinkOffsetsApiReadsAltersAndResetsTheConsumerGroup) {
+  const auto input = dir_.write("in.txt", "a\nb\nc\n");
+  const auto output = dir_ / "out.txt";
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  run_connector(*worker, "src", file_source(input.string(), "copy"));
+  const StringMap sink = file_sink(output.string(), "copy");
+  run_connector(*worker, "sink", sink);
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == "a\nb\nc\n"; }, kWait, "lines copied"));
+  worker->stop_tasks({{"sink", 0}});
+  worker->stop_connector("sink");
+
+  const Value tp = Value::map({{Value::string("kafka_topic"), Value::string("copy")},
+                               {Value::string("kafka_partition"), Value::int32(0)}});
+  const auto kafka_offset = [](std::int64_t o) { return Value::map({{Value::string("kafka_offset"), Value::int64(o)}}); };
+  auto current = worker->connector_offsets("sink", sink);
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].partition, tp);
+  EXPECT_EQ(current[0].offset, kafka_offset(3));
+
+  // As Kafka says in its message, the group may still have the stopped task as a member for a moment.
+  std::string message;
+  std::string last_error;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        try {
+          message = worker->alter_connector_offsets(
+              "sink", sink,
+              {{Value::map({{Value::string("kafka_topic"), Value::string("copy")},
+                            {Value::string("kafka_partition"), Value::string("0")}}),
+                Value::map({{Value::string("kafka_offset"), Value::string("1")}})}});
+          return true;
+        } catch (const ConnectError& e) {
+          last_error = e.what();
+          return false;
+        }
+      },
+      kWait, "the group to accept altered offsets"))
+      << last_error;
+  EXPECT_EQ(message, "The offsets for this connector have been altered successfully");
+  current = worker->connector_offsets("sink", sink);
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].offset, kafka_offset(1));
+
+  // The sink starts again from the altered offset.
+  run_connector(*worker, "sink", sink);
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == "a\nb\nc\nb\nc\n"; }, kWait, "records re-read from offset 1"));
+  worker->stop_tasks({{"sink", 0}});
+  worker->stop_connector("sink");
+
+  ASSERT_TRUE(wait_until(
+      [&] {
+        try {
+          message = worker->reset_connector_offsets("sink", sink);
+          return true;
+        } catch (const ConnectError& e) {
+          last_error = e.what();
+          return false;
+        }
+      },
+      kWait, "the group to accept the reset"))
+      << last_error;
+  EXPECT_EQ(message, "The offsets for this connector have been reset successfully");
+  // The dev broker cannot delete committed offsets; reset commits the earliest offset instead.
+  current = worker->connector_offsets("sink", sink);
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].offset, kafka_offset(0));
+}
+
+TEST_F(WorkerIntegration, SinkOffsetsBodiesAreValidatedWithKafkasMessages) {
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  const StringMap sink = file_sink((dir_ / "out.txt").string(), "copy");
+  const auto bad_request = [&](SourceOffset entry) {
+    try {
+      worker->alter_connector_offsets("sink", sink, {std::move(entry)});
+    } catch (const BadRequestError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(bad_request({Value(), Value()}), "The partition for a sink connector offset cannot be null or missing");
+  EXPECT_EQ(bad_request({Value::map({}), Value()}),
+            "The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'");
+  EXPECT_EQ(bad_request({Value::map({{Value::string("kafka_topic"), Value::string("test")},
+                                     {Value::string("kafka_partition"), Value::string("not a number")}}),
+                         Value()}),
+            "Failed to parse the following Kafka partition value in the provided offsets: 'not a number'. Partition "
+            "values for sink connectors need to be integers.");
+  const Value tp = Value::map({{Value::string("kafka_topic"), Value::string("test")},
+                               {Value::string("kafka_partition"), Value::int32(1)}});
+  EXPECT_EQ(bad_request({tp, Value::map({})}),
+            "The offset for a sink connector should either be null or contain the key 'kafka_offset'");
+  EXPECT_EQ(bad_request({tp, Value::map({{Value::string("kafka_offset"), Value::string("not a number")}})}),
+            "Failed to parse the following Kafka offset value in the provided offsets: 'not a number'. Offset values "
+            "for sink connectors need to be integers.");
+}
+
+TEST_F(WorkerIntegration, SourceOffsetsAreAlteredThroughTheConnectorAndReset) {
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  const StringMap source = file_source("/tmp/some-file", "copy");
+  const Value partition = Value::map({{Value::string("filename"), Value::string("/tmp/some-file")}});
+  try {
+    worker->alter_connector_offsets("src", source, {{partition, Value::map({{Value::string("pos"), Value::int64(1)}})}});
+    FAIL() << "expected the connector to refuse";
+  } catch (const ConnectError& e) {
+    EXPECT_STREQ(e.what(), "Offset objects should either be null or contain the key 'position'");
+  }
+  EXPECT_EQ(worker->alter_connector_offsets("src", source,
+                                            {{partition, Value::map({{Value::string("position"), Value::int32(7)}})}}),
+            "The offsets for this connector have been altered successfully");
+  EXPECT_EQ(offsets.get("src", partition), Value::map({{Value::string("position"), Value::int64(7)}}));
+  EXPECT_EQ(worker->reset_connector_offsets("src", source), "The offsets for this connector have been reset successfully");
+  EXPECT_TRUE(offsets.all("src").empty());
+  EXPECT_TRUE(worker->connector_offsets("src", source).empty());
+}
+
+}  // namespace
+}  // namespace sluice::worker

@@ -1,0 +1,104 @@
+#pragma once
+// WorkerSinkTask: runs one sink task (Kafka's WorkerSinkTask) on its own thread.
+//
+// - A consumer in group connect-<connector> (or consumer.override.group.id), cooperative-sticky,
+//   enable.auto.commit=false, auto.offset.reset=earliest, subscribed to topics or topics.regex.
+// - Rebalances: assigned partitions -> open(); revoked -> offsets committed, then close(); lost -> close().
+// - Each poll: convert key/value/headers -> SinkRecord (original topic/partition/offset kept) -> chain ->
+//   put(batch). put() is called after every poll, with an empty batch too, as Kafka does.
+// - RetriableError from put(): every assigned partition is paused and the SAME batch is delivered again after
+//   a backoff (the task's context timeout if it set one, otherwise 300 ms doubling up to
+//   min(errors.retry.delay.max.ms, offset.flush.interval.ms)); nothing is lost or reordered. Any other error
+//   fails the task ("Exiting WorkerSinkTask due to unrecoverable exception.").
+// - Every offset.flush.interval.ms (or on request): pre_commit(consumed offsets) -> the offsets it returns
+//   are committed (synchronously; only assigned partitions).
+// - The sink context: seek, pause/resume, timeout, request_commit, assignment, errant-record reports.
+//   Requests may come from any thread; they are applied on the task's thread before the next poll (seeks
+//   made in open() are applied before open() returns to the consumer).
+// - Target state PAUSED pauses every assigned partition; RUNNING resumes those the task did not pause.
+//
+// Everything runs on the task's thread: rebalance callbacks run inside the consumer's poll().
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "core/api/connector.hpp"
+#include "core/kafka/consumer.hpp"
+#include "core/worker/connector_config.hpp"
+#include "core/worker/converters.hpp"
+#include "core/worker/transformation_chain.hpp"
+#include "core/worker/worker_task.hpp"
+
+namespace sluice::worker {
+
+class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener {
+ public:
+  // Kafka's max.poll.records default; consumer.max.poll.records (or the override) changes it.
+  static constexpr std::size_t kDefaultMaxPollRecords = 500;
+  static constexpr std::chrono::milliseconds kInitialRetryBackoff{300};
+
+  WorkerSinkTask(const ConnectorTaskId& id, WorkerContext& ctx, StringMap connector_config, StringMap task_config,
+                 TargetState initial);
+  ~WorkerSinkTask() override;
+
+ protected:
+  void execute() override;
+
+ private:
+  class Context;
+  using TP = api::TopicPartition;
+
+  void run_loop();
+  void shutdown();
+  void poll_and_convert(std::chrono::milliseconds timeout);
+  std::optional<data::SinkRecord> convert(const kafka::Message& message);
+  void deliver();
+  void commit(bool closing, const std::set<TP>* only);
+  void apply_requests();
+  void apply_seeks();
+  void update_pauses();
+  void forget(const std::vector<kafka::TopicPartition>& partitions);
+
+  void on_assigned(const std::vector<kafka::TopicPartition>& partitions) override;
+  void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
+  void on_lost(const std::vector<kafka::TopicPartition>& partitions) override;
+
+  std::unique_ptr<ConnectorConfig> config_;
+  std::unique_ptr<Context> context_;
+  std::unique_ptr<api::SinkTask> task_;
+  bool started_ = false;
+  Converters converters_;
+  TransformationChain chain_;
+  std::size_t max_poll_records_ = kDefaultMaxPollRecords;
+
+  std::vector<data::SinkRecord> batch_;  // the batch for put(); kept as it is for redelivery
+  std::map<TP, std::int64_t> batch_offsets_;  // next offset behind every message of the batch (dropped ones too)
+  std::map<TP, std::int64_t> current_offsets_;  // next offsets of everything put so far
+  std::map<TP, std::int64_t> last_committed_;
+  std::set<TP> assigned_;
+  std::set<TP> paused_by_task_;
+  std::set<TP> paused_now_;  // what the consumer has paused
+  bool retrying_ = false;
+  std::chrono::steady_clock::time_point retry_at_;
+  std::chrono::milliseconds backoff_ = kInitialRetryBackoff;
+  std::chrono::steady_clock::time_point next_commit_;
+
+  // Requests from the plugin through its context (any thread), applied on the task thread.
+  std::mutex requests_mu_;
+  std::map<TP, std::int64_t> seek_requests_;
+  std::vector<std::pair<TP, bool>> pause_requests_;  // true: pause, false: resume
+  std::atomic<bool> commit_requested_{false};
+  std::atomic<std::int64_t> timeout_request_{-1};
+  mutable std::mutex assignment_mu_;
+  std::vector<TP> assignment_copy_;
+
+  std::unique_ptr<kafka::Consumer> consumer_;  // destroyed first
+};
+
+}  // namespace sluice::worker

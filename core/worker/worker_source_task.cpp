@@ -1,0 +1,319 @@
+#include "core/worker/worker_source_task.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/common/errors.hpp"
+#include "core/storage/offset_codec.hpp"
+#include "core/worker/failure_trace.hpp"
+
+namespace sluice::worker {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// What the plugin's task sees of the runtime.
+class WorkerSourceTask::Context final : public api::SourceTaskContext {
+ public:
+  explicit Context(WorkerSourceTask& owner) : owner_(owner) {}
+  const std::string& log_prefix() const override { return owner_.prefix_; }
+  bool is_stopping() const override { return owner_.stopping(); }
+  std::optional<data::Value> offset(const data::Value& partition) override {
+    return owner_.ctx_.offsets.get(owner_.id_.connector, partition);
+  }
+
+ private:
+  WorkerSourceTask& owner_;
+};
+
+WorkerSourceTask::WorkerSourceTask(const ConnectorTaskId& id, WorkerContext& ctx, StringMap connector_config,
+                                   StringMap task_config, TargetState initial)
+    : WorkerTask(id, ctx, std::move(connector_config), std::move(task_config), initial, "WorkerSourceTask") {}
+
+WorkerSourceTask::~WorkerSourceTask() = default;
+
+void WorkerSourceTask::on_stop_requested() {
+  std::lock_guard lock(task_mu_);
+  if (task_) task_->request_stop();
+}
+
+void WorkerSourceTask::execute() {
+  stage("initialize");
+  config_ = std::make_unique<ConnectorConfig>(api::ConnectorType::Source, connector_config_);
+  converters_ = make_converters(ctx_.plugins, ctx_.config, connector_config_);
+  ctx_.log->info("{}Using {}", prefix_, converters_.description);
+  chain_ = make_transformation_chain(connector_config_, ctx_.plugins);
+  producer_ = std::make_unique<kafka::Producer>(
+      producer_properties(ctx_.config, ctx_.bootstrap, ctx_.policy, connector_config_,
+                          "connector-producer-" + id_.to_string()),
+      "producer for task " + id_.to_string(), [this](const kafka::DeliveryReport& r) { on_delivery(r); });
+  context_ = std::make_unique<Context>(*this);
+  {
+    auto task = ctx_.plugins.create_source_task(config_->connector_class(), *context_);
+    std::lock_guard lock(task_mu_);
+    task_ = std::move(task);
+  }
+
+  // As Kafka: a task that starts paused is not started until it is resumed.
+  if (target_state() != TargetState::Started) {
+    report(State::Paused);
+    while (!stopping() && target_state() != TargetState::Started) wait_for_signal(1s);
+    if (stopping()) {
+      std::lock_guard lock(task_mu_);
+      task_.reset();
+      return;
+    }
+  }
+  stage("start");
+  task_->start(task_config_);
+  if (stopping()) task_->request_stop();  // stop() came while start() ran
+  ctx_.log->info("{}Source task finished initialization and start", prefix_);
+  report(State::Running);
+
+  std::exception_ptr failure;
+  const char* failed_stage = nullptr;
+  try {
+    run_loop();
+  } catch (...) {
+    failure = std::current_exception();
+    failed_stage = current_stage();
+  }
+  // As Kafka: acknowledged offsets are committed and the task is stopped even after a failure.
+  shutdown();
+  if (failure) {
+    stage(failed_stage);
+    std::rethrow_exception(failure);
+  }
+}
+
+void WorkerSourceTask::run_loop() {
+  next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+  bool paused = false;
+  while (!stopping()) {
+    throw_if_producer_failed();
+    maybe_commit();
+    if (target_state() != TargetState::Started) {
+      if (!paused) {
+        paused = true;
+        ctx_.log->info("{}Paused", prefix_);
+        report(State::Paused);
+      }
+      // Keep delivering what is in flight; otherwise just wait for a change.
+      if (submitted_.unacked() > 0) {
+        producer_->poll(100ms);
+      } else {
+        wait_for_signal(100ms);
+      }
+      continue;
+    }
+    if (paused) {
+      paused = false;
+      ctx_.log->info("{}Resumed", prefix_);
+      report(State::Running);
+    }
+    if (submitted_.unacked() >= kMaxInFlight) {
+      producer_->poll(100ms);
+      continue;
+    }
+    stage("poll");
+    std::vector<data::SourceRecord> records = task_->poll();
+    producer_->poll(0ms);
+    for (const data::SourceRecord& record : records) {
+      if (!send(record)) break;  // stopping: the rest is not sent and its offsets not committed
+    }
+  }
+}
+
+bool WorkerSourceTask::send(const data::SourceRecord& original) {
+  stage("transform");
+  data::SourceRecord record = original;
+  bool keep = true;
+  try {
+    keep = chain_.apply(record);
+  } catch (const std::exception& e) {
+    if (config_->errors_tolerance() != ErrorTolerance::All)
+      std::throw_with_nested(ConnectError("Tolerance exceeded in error handler"));
+    if (config_->errors_log_enable())
+      ctx_.log->error("{}Error transforming a record; skipping it (errors.tolerance=all): {}", prefix_, e.what());
+    keep = false;
+  }
+  if (!keep) {
+    commit_record(original, nullptr);
+    return true;
+  }
+  stage("convert");
+  std::optional<kafka::OutgoingRecord> out = convert(record);
+  if (!out) {
+    commit_record(original, nullptr);
+    return true;
+  }
+  auto in_flight = std::make_unique<InFlight>();
+  in_flight->original = original;
+  in_flight->submitted = submitted_.submit(original.source_partition, original.source_offset);
+  InFlight* raw = in_flight.get();
+  in_flight_.emplace(raw, std::move(in_flight));
+  stage("send");
+  try {
+    while (!producer_->send(*out, raw, 100ms)) {
+      throw_if_producer_failed();
+      if (stopping()) {
+        submitted_.remove(raw->submitted);
+        in_flight_.erase(raw);
+        return false;
+      }
+    }
+  } catch (const kafka::KafkaError&) {
+    submitted_.remove(raw->submitted);
+    in_flight_.erase(raw);
+    std::throw_with_nested(ConnectError("Unrecoverable exception trying to send"));
+  }
+  return true;
+}
+
+std::optional<kafka::OutgoingRecord> WorkerSourceTask::convert(const data::SourceRecord& record) {
+  kafka::OutgoingRecord out;
+  out.topic = record.topic;
+  out.partition = record.partition;
+  try {
+    for (const data::Header& header : record.headers) {
+      out.headers.push_back(
+          {header.key, converters_.header->from_connect(record.topic, header.key, header.schema, header.value)});
+    }
+    out.key = converters_.key->from_connect(record.topic, &record.headers, record.key_schema, record.key);
+    out.value = converters_.value->from_connect(record.topic, &record.headers, record.value_schema, record.value);
+  } catch (const std::exception& e) {
+    if (config_->errors_tolerance() == ErrorTolerance::All) {
+      if (config_->errors_log_enable()) {
+        ctx_.log->error("{}Error converting a record for topic {}; skipping it (errors.tolerance=all): {}", prefix_,
+                        record.topic, e.what());
+      }
+      return std::nullopt;
+    }
+    std::throw_with_nested(ConnectError("Tolerance exceeded in error handler"));
+  }
+  if (record.timestamp && *record.timestamp >= 0) out.timestamp = record.timestamp;
+  return out;
+}
+
+void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
+  const auto it = in_flight_.find(report.context);
+  if (it == in_flight_.end()) return;
+  std::unique_ptr<InFlight> record = std::move(it->second);
+  in_flight_.erase(it);
+  if (report.ok()) {
+    submitted_.ack(record->submitted);
+    note_topic(report.topic);
+    const api::RecordMetadata metadata{report.topic, report.partition, report.offset, report.timestamp};
+    commit_record(record->original, &metadata);
+    return;
+  }
+  if (config_->errors_tolerance() == ErrorTolerance::All) {
+    ctx_.log->warn("{}Could not deliver a record to topic {} ({}); skipping it (errors.tolerance=all)", prefix_,
+                   report.topic, report.error);
+    submitted_.ack(record->submitted);
+    commit_record(record->original, nullptr);
+    return;
+  }
+  if (!producer_error_) {
+    producer_error_ = std::make_exception_ptr(kafka::KafkaError(
+        "The producer for task " + id_.to_string() + " could not deliver a record to topic " +
+            record->original.topic + ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
+        report.error_code, false));
+  }
+}
+
+void WorkerSourceTask::throw_if_producer_failed() {
+  if (!producer_error_) return;
+  try {
+    std::rethrow_exception(producer_error_);
+  } catch (...) {
+    std::throw_with_nested(ConnectError("Unrecoverable exception from producer send callback"));
+  }
+}
+
+void WorkerSourceTask::maybe_commit() {
+  const auto now = Clock::now();
+  if (now < next_commit_) return;
+  commit_offsets();
+  next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+}
+
+void WorkerSourceTask::commit_offsets() {
+  stage("commit");
+  SubmittedRecords::Committable committable = submitted_.committable();
+  for (auto& [partition, offset] : committable.offsets) {
+    // Kafka writes a null partition with a null offset nowhere useful: a task that tracks no position.
+    if (partition.is_null() && offset.is_null()) continue;
+    try {
+      storage::validate_offset_format(partition);
+      storage::validate_offset_format(offset);
+    } catch (const std::exception& e) {
+      ctx_.log->error("{}Not committing an offset with an invalid format: {}", prefix_, e.what());
+      continue;
+    }
+    uncommitted_.insert_or_assign(storage::partition_content_key(partition), std::make_pair(partition, offset));
+  }
+  if (!uncommitted_.empty()) {
+    std::vector<storage::OffsetEntry> entries;
+    entries.reserve(uncommitted_.size());
+    for (const auto& [key, entry] : uncommitted_) {
+      storage::OffsetEntry e;
+      e.partition = entry.first;
+      if (!entry.second.is_null()) e.offset = entry.second;
+      entries.push_back(std::move(e));
+    }
+    try {
+      ctx_.offsets.put(id_.connector, entries);
+      ctx_.log->debug("{}Committed offsets for {} acknowledged messages", prefix_, committable.committable_messages);
+      uncommitted_.clear();
+    } catch (const std::exception& e) {
+      // Kept for the next attempt, as Kafka's OffsetStorageWriter does.
+      ctx_.log->error("{}Failed to flush offsets to storage: {}", prefix_, e.what());
+      return;
+    }
+  }
+  try {
+    task_->commit();
+  } catch (const std::exception& e) {
+    ctx_.log->error("{}Exception thrown while calling task.commit(): {}", prefix_, e.what());
+  }
+}
+
+void WorkerSourceTask::commit_record(const data::SourceRecord& record, const api::RecordMetadata* metadata) {
+  try {
+    task_->commit_record(record, metadata);
+  } catch (const std::exception& e) {
+    ctx_.log->error("{}Exception thrown while calling task.commitRecord(): {}", prefix_, e.what());
+  }
+}
+
+void WorkerSourceTask::shutdown() {
+  stage("flush");
+  if (producer_ && task_) {
+    const auto deadline = Clock::now() + ctx_.config.offset_flush_timeout();
+    while (submitted_.unacked() > 0 && Clock::now() < deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      producer_->poll(std::clamp(left, 1ms, 100ms));
+    }
+    if (submitted_.unacked() > 0) {
+      ctx_.log->warn("{}{} records were not acknowledged within {} ms; their offsets are not committed", prefix_,
+                     submitted_.unacked(), ctx_.config.offset_flush_timeout().count());
+    }
+    commit_offsets();
+  }
+  stage("stop");
+  if (task_) {
+    try {
+      task_->stop();
+    } catch (const std::exception& e) {
+      ctx_.log->warn("{}Could not stop task: {}", prefix_, e.what());
+    }
+  }
+  producer_.reset();
+  in_flight_.clear();
+  std::lock_guard lock(task_mu_);
+  task_.reset();
+}
+
+}  // namespace sluice::worker

@@ -1,0 +1,88 @@
+#pragma once
+// WorkerSourceTask: runs one source task (Kafka's WorkerSourceTask) on its own thread:
+//
+//   poll() -> transformation chain -> key/value/header converters -> producer (topic, partition when set,
+//   key, value, headers, timestamp)
+//
+// - Each delivery report calls the plugin's commit_record(original record, metadata); a record the chain
+//   dropped gets commit_record(record, nullptr) at once; a record that failed conversion or delivery with
+//   errors.tolerance=all too.
+// - Offsets: per source partition, the offset of the longest acknowledged prefix (SubmittedRecords) is
+//   written to the offset store every offset.flush.interval.ms, then the plugin's commit() is called.
+// - Backpressure: at most kMaxInFlight records wait for Kafka; beyond that the task is not polled and the
+//   thread serves delivery reports instead. librdkafka's queue is the only buffer (Producer waits on it).
+// - Pause: the plugin is not polled; records in flight are still delivered and their offsets committed.
+// - Stop: the plugin's request_stop() interrupts poll(); then records in flight get up to
+//   offset.flush.timeout.ms to be delivered, acknowledged offsets are committed, and the plugin's stop() runs.
+// - A record Kafka refuses (errors.tolerance=none) fails the task: "Unrecoverable exception from producer
+//   send callback", caused by the producer's error.
+//
+// Delivery reports are served by the producer on this task's thread, so everything here runs on one thread
+// except on_stop_requested().
+
+#include <chrono>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "core/api/connector.hpp"
+#include "core/kafka/producer.hpp"
+#include "core/worker/connector_config.hpp"
+#include "core/worker/converters.hpp"
+#include "core/worker/submitted_records.hpp"
+#include "core/worker/transformation_chain.hpp"
+#include "core/worker/worker_task.hpp"
+
+namespace sluice::worker {
+
+class WorkerSourceTask final : public WorkerTask {
+ public:
+  // Records waiting for Kafka before the task is polled again.
+  static constexpr std::size_t kMaxInFlight = 10000;
+
+  WorkerSourceTask(const ConnectorTaskId& id, WorkerContext& ctx, StringMap connector_config, StringMap task_config,
+                   TargetState initial);
+  ~WorkerSourceTask() override;
+
+ protected:
+  void execute() override;
+  void on_stop_requested() override;
+
+ private:
+  class Context;
+  struct InFlight {
+    data::SourceRecord original;  // as poll() returned it, for commit_record
+    SubmittedRecords::Record* submitted = nullptr;
+  };
+
+  void run_loop();
+  void shutdown();
+  // Sends one record; false when the task is stopping and the record was not sent.
+  bool send(const data::SourceRecord& original);
+  std::optional<kafka::OutgoingRecord> convert(const data::SourceRecord& record);
+  void on_delivery(const kafka::DeliveryReport& report);
+  void throw_if_producer_failed();
+  void maybe_commit();
+  void commit_offsets();
+  void commit_record(const data::SourceRecord& record, const api::RecordMetadata* metadata);
+
+  std::unique_ptr<ConnectorConfig> config_;
+  std::unique_ptr<Context> context_;
+  std::mutex task_mu_;  // guards task_ for on_stop_requested() from other threads
+  std::unique_ptr<api::SourceTask> task_;
+  Converters converters_;
+  TransformationChain chain_;
+  SubmittedRecords submitted_;
+  std::unordered_map<const void*, std::unique_ptr<InFlight>> in_flight_;
+  // Acknowledged offsets not yet stored (kept when a store write fails), by partition content key.
+  std::map<std::string, std::pair<data::Value, data::Value>> uncommitted_;
+  std::exception_ptr producer_error_;
+  std::chrono::steady_clock::time_point next_commit_;
+  std::unique_ptr<kafka::Producer> producer_;  // destroyed first: purges without calling back
+};
+
+}  // namespace sluice::worker
