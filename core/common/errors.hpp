@@ -13,6 +13,12 @@ class ConnectError : public std::runtime_error {
   using std::runtime_error::runtime_error;
   // The Java class name a Kafka Connect user would see for this kind of error (statuses, DLQ headers).
   virtual const char* java_class() const noexcept { return "org.apache.kafka.connect.errors.ConnectException"; }
+  // Stack-trace text that came with the error from elsewhere (a plugin's own trace), empty when none.
+  // FAILED statuses and DLQ headers include it.
+  virtual const std::string& origin_trace() const noexcept {
+    static const std::string kNone;
+    return kNone;
+  }
 };
 
 // org.apache.kafka.connect.errors.RetriableException: the same operation may succeed if retried.

@@ -52,6 +52,7 @@ class PluginError final : public Base {
     return java_class_.empty() ? Base::java_class() : java_class_.c_str();
   }
   const std::string& trace() const { return trace_; }
+  const std::string& origin_trace() const noexcept override { return trace_; }
 
  private:
   std::string java_class_;
