@@ -61,55 +61,6 @@ std::optional<std::string> assignor_name(std::string_view item) {
   return std::nullopt;
 }
 
-// Reads `Module flag key="value" key2=value2;` (Kafka's JaasConfig grammar, one login module).
-struct JaasModule {
-  std::string module;
-  std::map<std::string, std::string> options;
-};
-
-std::optional<JaasModule> parse_jaas(std::string_view text) {
-  JaasModule out;
-  std::size_t i = 0;
-  auto skip_space = [&] {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  };
-  auto word = [&] {
-    skip_space();
-    const std::size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != '=' &&
-           text[i] != ';')
-      ++i;
-    return std::string(text.substr(start, i - start));
-  };
-  out.module = word();
-  const std::string flag = word();
-  if (out.module.empty() || flag.empty()) return std::nullopt;
-  for (;;) {
-    skip_space();
-    if (i >= text.size()) return std::nullopt;  // the module must end with ';'
-    if (text[i] == ';') break;
-    std::string key = word();
-    skip_space();
-    if (key.empty() || i >= text.size() || text[i] != '=') return std::nullopt;
-    ++i;
-    skip_space();
-    std::string value;
-    if (i < text.size() && text[i] == '"') {
-      ++i;
-      while (i < text.size() && text[i] != '"') {
-        if (text[i] == '\\' && i + 1 < text.size()) ++i;
-        value += text[i++];
-      }
-      if (i >= text.size()) return std::nullopt;
-      ++i;
-    } else {
-      value = word();
-    }
-    out.options[std::move(key)] = std::move(value);
-  }
-  return out;
-}
-
 std::optional<Translation> translate(const std::string& key, const std::string& value) {
   Translation t;
   if (key == "key.serializer" || key == "value.serializer" || key == "key.deserializer" ||
@@ -178,6 +129,49 @@ bool set_known(rd_kafka_conf_t& conf, const std::string& key, const std::string&
 }
 
 }  // namespace
+
+std::optional<JaasModule> parse_jaas(std::string_view text) {
+  JaasModule out;
+  std::size_t i = 0;
+  auto skip_space = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  };
+  auto word = [&] {
+    skip_space();
+    const std::size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != '=' &&
+           text[i] != ';')
+      ++i;
+    return std::string(text.substr(start, i - start));
+  };
+  out.module = word();
+  const std::string flag = word();
+  if (out.module.empty() || flag.empty()) return std::nullopt;
+  for (;;) {
+    skip_space();
+    if (i >= text.size()) return std::nullopt;  // the module must end with ';'
+    if (text[i] == ';') break;
+    std::string key = word();
+    skip_space();
+    if (key.empty() || i >= text.size() || text[i] != '=') return std::nullopt;
+    ++i;
+    skip_space();
+    std::string value;
+    if (i < text.size() && text[i] == '"') {
+      ++i;
+      while (i < text.size() && text[i] != '"') {
+        if (text[i] == '\\' && i + 1 < text.size()) ++i;
+        value += text[i++];
+      }
+      if (i >= text.size()) return std::nullopt;
+      ++i;
+    } else {
+      value = word();
+    }
+    out.options[std::move(key)] = std::move(value);
+  }
+  return out;
+}
 
 bool is_secret_property(std::string_view key) {
   for (std::string_view marker :

@@ -7,6 +7,8 @@
 // skipped with a WARN naming the key, and translated keys are logged at DEBUG. A bad value for a key
 // librdkafka knows is still an error: the user's intent is clear and silently dropping it would hide it.
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +33,16 @@ ClientConf make_client_conf(const Properties& properties, std::string_view clien
 // The same, applied to an existing conf (for callers that set callbacks first).
 std::vector<std::string> apply_client_properties(rd_kafka_conf_t& conf, const Properties& properties,
                                                  std::string_view client);
+
+// One login module of a `sasl.jaas.config` value, e.g.
+//   org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";
+struct JaasModule {
+  std::string module;
+  std::map<std::string, std::string> options;
+};
+// Reads `Module flag key="value" key2=value2;` (Kafka's JaasConfig grammar, one login module); nullopt when the
+// text does not follow it.
+std::optional<JaasModule> parse_jaas(std::string_view text);
 
 // True for keys whose values are secrets and must never be logged or echoed.
 bool is_secret_property(std::string_view key);
