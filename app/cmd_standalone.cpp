@@ -15,7 +15,9 @@
 #include "core/kafka/admin.hpp"
 #include "core/kafka/dev_broker.hpp"
 #include "core/storage/file_offset_store.hpp"
+#include "core/transforms/builtins.hpp"
 #include "core/worker/client_overrides.hpp"
+#include "core/worker/config_providers.hpp"
 #include "core/worker/worker_config.hpp"
 #include "plugins/host/registry.hpp"
 #include "rest-api/rest_server.hpp"
@@ -216,6 +218,8 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
   // Kafka's plugin scanning happens first; "Kafka version" marks that plugins are loaded (harnesses wait for it).
   host::PluginRegistry registry;
   for (auto& builtin : convert::builtin_converters()) registry.register_builtin(std::move(builtin));
+  for (auto& builtin : transforms::builtin_transformations()) registry.register_builtin(std::move(builtin));
+  for (auto& builtin : worker::builtin_config_providers()) registry.register_builtin(std::move(builtin));
   if (auto path = props.find("plugin.path"); path != props.end() && !path->second.empty()) {
     log->info("Loading plugins from plugin.path={}", path->second);
     const auto report = registry.load_plugin_path(path->second);

@@ -5,6 +5,7 @@
 #include "core/common/logging.hpp"
 #include "core/config/config_def.hpp"
 #include "core/kafka/client_config.hpp"
+#include "core/transforms/chain.hpp"
 #include "core/worker/client_overrides.hpp"
 #include "core/worker/connector_config.hpp"
 
@@ -240,6 +241,188 @@ bool has_non_empty(const StringMap& config, const std::string& key) {
   return std::any_of(it->second.begin(), it->second.end(), [](unsigned char c) { return c > 0x20; });
 }
 
+// ---- transforms.<alias>.* and predicates.<alias>.* (Kafka's ConnectorConfig.enrich) --------------------
+
+// Kafka's embedded validators see the key without the alias prefix, so their messages name the plugin's own
+// key ("Invalid value [ for configuration pattern: ..."), while parse errors name the full key.
+class EmbeddedValidator final : public config::Validator {
+ public:
+  EmbeddedValidator(std::size_t prefix_length, config::ValidatorPtr base)
+      : prefix_length_(prefix_length), base_(std::move(base)) {}
+  void ensure_valid(std::string_view name, const config::ParsedValue& value) const override {
+    base_->ensure_valid(name.size() >= prefix_length_ ? name.substr(prefix_length_) : name, value);
+  }
+  std::string describe() const override { return base_->describe(); }
+
+ private:
+  std::size_t prefix_length_;
+  config::ValidatorPtr base_;
+};
+
+// Kafka's ConfigDef.sortedConfigs order, which ConfigDef.embed follows: by group (ungrouped first), order in
+// group, required before optional, importance, then name.
+std::vector<config::ConfigKey> sorted_keys(const config::ConfigDef& def) {
+  std::vector<config::ConfigKey> keys = def.keys();
+  const std::vector<std::string> groups = def.groups();
+  auto group_ord = [&](const std::optional<std::string>& g) {
+    return static_cast<int>(std::find(groups.begin(), groups.end(), *g) - groups.begin());
+  };
+  std::stable_sort(keys.begin(), keys.end(), [&](const config::ConfigKey& a, const config::ConfigKey& b) {
+    if (a.group.has_value() != b.group.has_value()) return !a.group.has_value();
+    if (a.group && group_ord(a.group) != group_ord(b.group)) return group_ord(a.group) < group_ord(b.group);
+    if (a.order_in_group != b.order_in_group) return a.order_in_group < b.order_in_group;
+    if (a.has_default != b.has_default) return !a.has_default;
+    if (a.importance != b.importance) return a.importance < b.importance;
+    return a.name < b.name;
+  });
+  return keys;
+}
+
+struct Enrichment {
+  struct TypeKey {
+    std::string name;    // transforms.<alias>.type
+    std::string prefix;  // transforms.<alias>.
+    api::PluginKind kind;
+  };
+  config::ConfigDef def;  // the type keys and the embedded keys of every alias, in Kafka's order
+  std::vector<TypeKey> types;
+};
+
+const char* kind_word(api::PluginKind kind) {
+  return kind == api::PluginKind::Predicate ? "Predicate" : "Transformation";
+}
+
+std::vector<std::string> unique_aliases(const config::RawConfig& raw, const std::string& key) {
+  std::vector<std::string> out;
+  const auto it = raw.find(key);
+  if (it == raw.end() || !it->second) return out;
+  config::ParsedValue parsed;
+  try {
+    parsed = config::parse_type(key, it->second, config::Type::List);
+  } catch (const ConfigError&) {
+    return out;
+  }
+  if (const auto* list = std::get_if<std::vector<std::string>>(&parsed)) {
+    for (const auto& alias : *list) {
+      if (std::find(out.begin(), out.end(), alias) == out.end()) out.push_back(alias);
+    }
+  }
+  return out;
+}
+
+const config::ConfigDef* plugin_def(const api::PluginCatalog& plugins, const std::string& class_name,
+                                    api::PluginKind kind) {
+  for (const auto& info : plugins.plugins()) {
+    if (info.kind == kind && info.class_name == class_name) return info.config_def;
+  }
+  return nullptr;
+}
+
+// One alias: its type key, then (when the class resolves) the implicit keys and the plugin's keys embedded
+// under the alias prefix, in group "Transforms: <alias>" / "Predicates: <alias>".
+void enrich_alias(Enrichment& out, const api::PluginCatalog& plugins, const config::RawConfig& raw,
+                  const std::string& list_key, const std::string& group_name, api::PluginKind kind,
+                  const std::string& alias) {
+  const std::string prefix = list_key + "." + alias + ".";
+  const std::string group = group_name + ": " + alias;
+  const std::string lower = kind == api::PluginKind::Predicate ? "predicate" : "transformation";
+  config::ConfigKey type;
+  type.name = prefix + "type";
+  type.type = config::Type::Class;
+  type.has_default = false;
+  type.importance = config::Importance::High;
+  type.documentation = "Class for the '" + alias + "' " + lower + ".";
+  type.group = group;
+  type.order_in_group = 0;
+  type.width = config::Width::Long;
+  type.display_name = std::string(kind_word(kind)) + " type for " + alias;
+  out.def.define(type);
+  out.types.push_back({type.name, prefix, kind});
+
+  std::string class_name;
+  try {
+    class_name = transforms::resolve_type(raw, prefix, kind, plugins);
+  } catch (const ConnectError&) {
+    return;  // reported on the type key; nothing to embed (Kafka validates with requireFullConfig=false)
+  }
+  config::ConfigDef child;
+  if (kind == api::PluginKind::Transformation) {
+    child.define("predicate", config::Type::String, "", config::Importance::Medium,
+                 "The alias of a predicate used to determine whether to apply this transformation.");
+    child.define("negate", config::Type::Boolean, "false", config::Importance::Medium,
+                 "Whether the configured predicate should be negated.");
+  }
+  if (const config::ConfigDef* def = plugin_def(plugins, class_name, kind)) {
+    for (const config::ConfigKey& key : def->keys()) {
+      if (child.find(key.name) != nullptr) {
+        logger()->warn("Transformer config {} is masked by implicit config of that name", key.name);
+        continue;
+      }
+      child.define(key);
+    }
+  }
+  int order = 1;
+  for (config::ConfigKey key : sorted_keys(child)) {
+    if (key.display_name.empty()) key.display_name = key.name;
+    for (auto& dependent : key.dependents) dependent = prefix + dependent;
+    if (key.validator) key.validator = std::make_shared<EmbeddedValidator>(prefix.size(), key.validator);
+    key.name = prefix + key.name;
+    key.group = group;
+    key.order_in_group = order++;
+    if (out.def.find(key.name) != nullptr) continue;  // a plugin key named "type"
+    out.def.define(std::move(key));
+  }
+}
+
+Enrichment enrich(const api::PluginCatalog& plugins, const config::RawConfig& raw) {
+  Enrichment out;
+  for (const auto& alias : unique_aliases(raw, "transforms"))
+    enrich_alias(out, plugins, raw, "transforms", "Transforms", api::PluginKind::Transformation, alias);
+  for (const auto& alias : unique_aliases(raw, "predicates"))
+    enrich_alias(out, plugins, raw, "predicates", "Predicates", api::PluginKind::Predicate, alias);
+  return out;
+}
+
+// The errors and value Kafka shows for a type key. Kafka parses CLASS values by loading the class (an unknown
+// class is a parse error and leaves the value null), then runs the key's validator even on null: the
+// negate-without-predicate check, then "Not a Transformation" / the abstract-class message.
+void check_type_key(const Enrichment::TypeKey& type, const api::PluginCatalog& plugins, const config::RawConfig& raw,
+                    config::ConfigValueResult& result) {
+  std::vector<std::string> recommended;
+  for (const auto& info : plugins.plugins()) {
+    if (info.kind == type.kind) recommended.push_back(info.class_name);
+  }
+  std::sort(recommended.begin(), recommended.end());
+  recommended.erase(std::unique(recommended.begin(), recommended.end()), recommended.end());
+  result.recommended_values = std::move(recommended);
+
+  std::optional<std::string> negate_error;
+  if (type.kind == api::PluginKind::Transformation && raw.contains(type.prefix + "negate") &&
+      !raw.contains(type.prefix + "predicate")) {
+    negate_error = "Config '" + type.prefix + "negate' was provided but there is no config '" + type.prefix +
+                   "predicate' defining a predicate to be negated.";
+  }
+  const std::string not_a = "Invalid value null for configuration " + type.name + ": Not a " + kind_word(type.kind);
+  if (!result.value || result.value->empty()) {
+    result.value.reset();
+    result.errors.push_back(negate_error.value_or(not_a));
+    return;
+  }
+  try {
+    result.value = transforms::resolve_type(raw, type.prefix, type.kind, plugins);
+    if (negate_error) result.errors.push_back(*negate_error);
+  } catch (const ConnectError& e) {
+    const std::string message = e.what();
+    if (message.find("could not be found.") != std::string::npos) {
+      result.value.reset();
+      result.errors.push_back(message);
+      result.errors.push_back(negate_error.value_or(not_a));
+    } else {
+      result.errors.push_back(negate_error.value_or(message));
+    }
+  }
+}
+
 }  // namespace
 
 std::string java_map_string(const StringMap& config) {
@@ -315,6 +498,13 @@ ConfigInfos ConnectorValidator::validate(const StringMap& config) const {
   Section section;
   section.add_keys(base_def);
   section.values = base_def.validate(raw);
+  // transforms.<alias>.* and predicates.<alias>.*, as Kafka's enriched ConfigDef adds them after the common keys.
+  const Enrichment enrichment = enrich(plugins_, raw);
+  section.add_keys(enrichment.def);
+  for (auto& v : enrichment.def.validate(raw)) section.values.push_back(std::move(v));
+  for (const auto& type_key : enrichment.types) {
+    if (auto* v = section.value(type_key.name)) check_type_key(type_key, plugins_, raw, *v);
+  }
   if (type == api::ConnectorType::Sink) {
     for (const auto& issue : worker::validate_sink_topics(config)) add_issue(section, config, issue);
   }

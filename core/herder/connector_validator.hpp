@@ -2,7 +2,11 @@
 // ConnectorValidator: Kafka's AbstractHerder.validateConnectorConfig, producing the ConfigInfos of
 // PUT /connector-plugins/{p}/config/validate and the errors that make create/PUT/PATCH fail with 400.
 //
-// Result shape (Kafka's order): the common connector keys (source or sink variant), then the plugin's own keys
+// Result shape (Kafka's order): the common connector keys (source or sink variant), then Kafka's enriched keys of
+// every alias in `transforms` and `predicates` (group "Transforms: <alias>" / "Predicates: <alias>":
+// <prefix>type with its class errors and the transformation/predicate classes as recommended values, then
+// for a resolvable class the implicit predicate/negate keys and the plugin's keys embedded under the alias
+// prefix in Kafka's sorted order, their validators naming the plugin's own key), then the plugin's own keys
 // (a plugin key with a common key's name replaces that definition in place), each with its validated value;
 // then one entry per client override key (producer./consumer./admin.override.*) judged by the override
 // policy; then the prefixed keys of converters named in the config (header, key, value). Groups: common,

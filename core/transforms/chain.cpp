@@ -61,8 +61,8 @@ const char* kind_word(api::PluginKind kind) {
 
 // Resolves `<prefix>type` to a plugin of `kind`, with Kafka's messages for unknown, wrong-kind and abstract
 // classes ("Did you mean ...$Key, ...$Value?").
-std::string resolve_type(const config::RawConfig& raw, const std::string& prefix, api::PluginKind kind,
-                         api::PluginCatalog& catalog) {
+std::string resolve_type_impl(const config::RawConfig& raw, const std::string& prefix, api::PluginKind kind,
+                              const api::PluginCatalog& catalog) {
   const std::string key = prefix + "type";
   const auto it = raw.find(key);
   if (it == raw.end() || !it->second) throw ConfigError(missing_message(key));
@@ -147,6 +147,11 @@ struct PredicateDefinition {
 
 }  // namespace
 
+std::string resolve_type(const config::RawConfig& raw, const std::string& prefix, api::PluginKind kind,
+                         const api::PluginCatalog& catalog) {
+  return resolve_type_impl(raw, prefix, kind, catalog);
+}
+
 TransformationChain build_transformation_chain(const config::RawConfig& raw, api::PluginCatalog& catalog) {
   const std::vector<std::string> transform_aliases = alias_list(raw, kTransforms);
   const std::vector<std::string> predicate_aliases = alias_list(raw, kPredicates);
@@ -177,6 +182,7 @@ TransformationChain build_transformation_chain(const config::RawConfig& raw, api
 
     TransformationStep step;
     step.alias = alias;
+    step.class_name = class_name;
     if (predicate_it != raw.end()) {
       const auto parsed = config::parse_type(predicate_key, predicate_it->second, config::Type::String);
       if (const auto* name = std::get_if<std::string>(&parsed); name != nullptr && !name->empty()) {

@@ -30,6 +30,7 @@ struct TransformationStep {
   std::unique_ptr<api::Predicate> predicate;  // null: the step applies to every record
   bool negate = false;
   std::string predicate_alias;  // for messages; empty without a predicate
+  std::string class_name;       // the transformation's class (an alias resolved), for error reports
 };
 
 class TransformationChain {
@@ -59,5 +60,12 @@ class TransformationChain {
 // and errors of the plugins' own configuration with the transformation or predicate named.
 TransformationChain build_transformation_chain(const config::RawConfig& connector_config,
                                                api::PluginCatalog& catalog);
+
+// The class of `<prefix>type` (a transformation or predicate, by class name or alias), as the chain resolves
+// it; throws ConfigError with Kafka's messages (missing, "Class X could not be found.", "Not a
+// Transformation", "Transformation is abstract and cannot be created. Did you mean ...?"). The herder's
+// validation uses it for transforms.<alias>.type and predicates.<alias>.type.
+std::string resolve_type(const config::RawConfig& raw, const std::string& prefix, api::PluginKind kind,
+                         const api::PluginCatalog& catalog);
 
 }  // namespace sluice::transforms

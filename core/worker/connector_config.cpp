@@ -144,10 +144,10 @@ ConfigDef sink_def() {
                  "The dead letter queue topic for records this sink connector, its transformations or converters "
                  "fail on. Empty (the default): no dead letter queue.",
                  kErrorGroup, 6, Width::Medium, "Dead Letter Queue Topic Name"));
-  def.define(key("errors.deadletterqueue.topic.replication.factor", Type::Short, "3", true, nullptr,
+  def.define(key(k::kDlqReplicationFactor, Type::Short, "3", true, nullptr,
                  Importance::Medium, "Replication factor of the dead letter queue topic when it is created.",
                  kErrorGroup, 7, Width::Medium, "Dead Letter Queue Topic Replication Factor"));
-  def.define(key("errors.deadletterqueue.context.headers.enable", Type::Boolean, "false", true, nullptr,
+  def.define(key(k::kDlqContextHeadersEnable, Type::Boolean, "false", true, nullptr,
                  Importance::Medium,
                  "Add headers with the error context to dead letter queue records; their keys start with "
                  "__connect.errors.",
@@ -296,7 +296,17 @@ std::optional<std::string> ConnectorConfig::topics_regex() const {
 
 std::string ConnectorConfig::dlq_topic() const {
   if (type_ != api::ConnectorType::Sink) return "";
-  return parsed_.get_string(k::kDlqTopic);
+  return trim(parsed_.get_string(k::kDlqTopic));
+}
+
+int ConnectorConfig::dlq_replication_factor() const {
+  if (type_ != api::ConnectorType::Sink) return 3;
+  return parsed_.get_int(k::kDlqReplicationFactor);
+}
+
+bool ConnectorConfig::dlq_context_headers_enable() const {
+  if (type_ != api::ConnectorType::Sink) return false;
+  return parsed_.get_bool(k::kDlqContextHeadersEnable);
 }
 
 StringMap ConnectorConfig::originals_with_prefix(std::string_view prefix) const {

@@ -41,6 +41,8 @@ inline constexpr const char* kErrorsLogIncludeMessages = "errors.log.include.mes
 inline constexpr const char* kTopics = "topics";
 inline constexpr const char* kTopicsRegex = "topics.regex";
 inline constexpr const char* kDlqTopic = "errors.deadletterqueue.topic.name";
+inline constexpr const char* kDlqReplicationFactor = "errors.deadletterqueue.topic.replication.factor";
+inline constexpr const char* kDlqContextHeadersEnable = "errors.deadletterqueue.context.headers.enable";
 inline constexpr const char* kProducerOverridePrefix = "producer.override.";
 inline constexpr const char* kConsumerOverridePrefix = "consumer.override.";
 inline constexpr const char* kAdminOverridePrefix = "admin.override.";
@@ -79,7 +81,9 @@ class ConnectorConfig {
   // Sink only (empty for sources).
   std::vector<std::string> topics() const;
   std::optional<std::string> topics_regex() const;  // nullopt: unset or blank
-  std::string dlq_topic() const;
+  std::string dlq_topic() const;  // trimmed; empty: no dead letter queue
+  int dlq_replication_factor() const;
+  bool dlq_context_headers_enable() const;
 
   const config::Config& parsed() const { return parsed_; }
   const StringMap& originals() const { return originals_; }

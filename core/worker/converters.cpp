@@ -2,6 +2,8 @@
 
 #include "core/common/errors.hpp"
 
+#include <algorithm>
+
 namespace sluice::worker {
 namespace {
 
@@ -36,6 +38,16 @@ std::string trim(const std::string& s) {
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
+// The class name behind a class name or alias of `kind`.
+std::string canonical_class(const api::PluginCatalog& catalog, const std::string& name, api::PluginKind kind) {
+  for (const api::PluginInfo& info : catalog.plugins()) {
+    if (info.kind != kind) continue;
+    if (info.class_name == name || std::find(info.aliases.begin(), info.aliases.end(), name) != info.aliases.end())
+      return info.class_name;
+  }
+  return name;
+}
+
 }  // namespace
 
 Converters make_converters(api::PluginCatalog& catalog, const WorkerConfig& worker, const StringMap& connector_config) {
@@ -49,6 +61,9 @@ Converters make_converters(api::PluginCatalog& catalog, const WorkerConfig& work
   out.value->configure(value.settings, /*is_key=*/false);
   out.header = catalog.create_header_converter(trim(header.class_name));
   out.header->configure(header.settings);
+  out.key_class = canonical_class(catalog, trim(key.class_name), api::PluginKind::Converter);
+  out.value_class = canonical_class(catalog, trim(value.class_name), api::PluginKind::Converter);
+  out.header_class = canonical_class(catalog, trim(header.class_name), api::PluginKind::HeaderConverter);
   out.description = "key converter " + trim(key.class_name) + " (" + key.source + " config), value converter " +
                     trim(value.class_name) + " (" + value.source + " config), header converter " +
                     trim(header.class_name) + " (" + header.source + " config)";

@@ -18,6 +18,10 @@ struct Converters {
   std::unique_ptr<api::Converter> key;
   std::unique_ptr<api::Converter> value;
   std::unique_ptr<api::HeaderConverter> header;
+  // The classes (aliases resolved), for error reports and DLQ headers.
+  std::string key_class;
+  std::string value_class;
+  std::string header_class;
   // For log lines: the class names and where each came from ("connector" or "worker").
   std::string description;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/common/errors.hpp"
+#include "core/worker/client_overrides.hpp"
 
 namespace sluice::worker {
 
@@ -25,14 +26,14 @@ std::string describe(const api::TopicPartition& tp) {
   return tp.topic + "-" + std::to_string(tp.partition);
 }
 
-data::TimestampType to_data(kafka::TimestampType type) {
-  switch (type) {
-    case kafka::TimestampType::CreateTime: return data::TimestampType::CreateTime;
-    case kafka::TimestampType::LogAppendTime: return data::TimestampType::LogAppendTime;
-    case kafka::TimestampType::None: break;
-  }
-  return data::TimestampType::None;
+config::RawConfig raw_of(const StringMap& config) {
+  config::RawConfig raw;
+  for (const auto& [key, value] : config) raw.emplace(key, value);
+  return raw;
 }
+
+// Kafka's errant-record reports name SinkTask as the executing class.
+constexpr const char* kSinkTaskClass = "org.apache.kafka.connect.sink.SinkTask";
 
 }  // namespace
 
@@ -62,14 +63,7 @@ class WorkerSinkTask::Context final : public api::SinkTaskContext {
   }
   bool report_errant(const data::SinkRecord& record, const std::string& error_class,
                      const std::string& message) override {
-    const bool tolerated = owner_.config_->errors_tolerance() == ErrorTolerance::All;
-    if (owner_.config_->errors_log_enable() || !tolerated) {
-      owner_.ctx_.log->error("{}Errant record reported by the task (topic {}, partition {}, offset {}): {}: {}{}",
-                             owner_.prefix_, record.original_topic, record.original_partition,
-                             record.original_kafka_offset, error_class, message,
-                             tolerated ? "; skipped (errors.tolerance=all)" : "");
-    }
-    return tolerated;
+    return owner_.report_errant(record, error_class, message);
   }
 
  private:
@@ -87,7 +81,23 @@ void WorkerSinkTask::execute() {
   config_ = std::make_unique<ConnectorConfig>(api::ConnectorType::Sink, connector_config_);
   converters_ = make_converters(ctx_.plugins, ctx_.config, connector_config_);
   ctx_.log->info("{}Using {}", prefix_, converters_.description);
-  chain_ = make_transformation_chain(connector_config_, ctx_.plugins);
+  chain_ = transforms::build_transformation_chain(raw_of(connector_config_), ctx_.plugins);
+  errors_ = std::make_unique<RetryWithToleranceOperator>(
+      id_, config_->errors_retry_timeout(), config_->errors_retry_delay_max(), config_->errors_tolerance(),
+      [this](std::chrono::milliseconds delay) { return sleep_unless_stopping(delay); }, /*sink=*/true);
+  errors_->add_reporter(std::make_unique<LogReporter>(config_->errors_log_enable(),
+                                                      config_->errors_log_include_messages(), ctx_.log, prefix_));
+  if (const std::string dlq = config_->dlq_topic(); !dlq.empty()) {
+    errors_->add_reporter(std::make_unique<DeadLetterQueueReporter>(
+        id_, dlq, config_->dlq_context_headers_enable(), config_->dlq_replication_factor(),
+        producer_properties(ctx_.config, ctx_.bootstrap, ctx_.policy, connector_config_,
+                            "connector-dlq-producer-" + id_.to_string()),
+        admin_properties(ctx_.config, ctx_.bootstrap, ctx_.policy, connector_config_,
+                         "connector-dlq-adminclient-" + id_.to_string()),
+        ctx_.log, prefix_));
+    keep_originals_ = true;
+  }
+  processor_ = std::make_unique<SinkRecordProcessor>(converters_, chain_, *errors_);
   kafka::Properties props = consumer_properties(ctx_.config, ctx_.bootstrap, ctx_.policy, id_.connector,
                                                 connector_config_, "connector-consumer-" + id_.to_string());
   // librdkafka has no max.poll.records; the batch size for put() is ours to apply.
@@ -191,69 +201,85 @@ void WorkerSinkTask::poll_and_convert(std::chrono::milliseconds timeout) {
                     messages.size());
   }
   stage("convert");
-  for (const kafka::Message& message : messages) {
+  for (kafka::Message& message : messages) {
     const TP tp{message.topic, message.partition};
     // Records of partitions revoked meanwhile would be committed against the wrong owner: skip them.
     if (!assigned_.contains(tp)) continue;
     note_topic(message.topic);
-    if (auto record = convert(message)) batch_.push_back(std::move(*record));
+    std::optional<data::SinkRecord> record;
+    try {
+      record = processor_->process(message);
+    } catch (const OperationAborted&) {
+      // Stopping during a retry: neither this record nor the rest of the poll counts as consumed.
+      return;
+    }
     batch_offsets_[tp] = message.offset + 1;
+    if (!record) continue;
+    batch_.push_back(std::move(*record));
+    if (keep_originals_) {
+      Coordinates at{message.topic, message.partition, message.offset};
+      batch_originals_.insert_or_assign(std::move(at), std::move(message));
+    }
   }
 }
 
-std::optional<data::SinkRecord> WorkerSinkTask::convert(const kafka::Message& message) {
-  data::SinkRecord record;
-  try {
-    for (const kafka::Header& header : message.headers) {
-      const std::optional<std::string_view> bytes =
-          header.value ? std::optional<std::string_view>(*header.value) : std::nullopt;
-      data::SchemaAndValue converted = converters_.header->to_connect(message.topic, header.key, bytes);
-      record.headers.add(header.key, converted.schema, std::move(converted.value));
+bool WorkerSinkTask::report_errant(const data::SinkRecord& record, const std::string& error_class,
+                                   const std::string& message) {
+  const kafka::Message* original = nullptr;
+  kafka::Message rebuilt;
+  // Records reach the plugin and come back through the ABI as copies: find the batch record by its
+  // coordinates, as the plugin saw them (after transformations) or as read from Kafka.
+  Coordinates at{record.original_topic, record.original_partition, record.original_kafka_offset};
+  for (const data::SinkRecord& r : batch_) {
+    if (r.topic == record.topic && r.partition == record.partition && r.kafka_offset == record.kafka_offset) {
+      at = Coordinates{r.original_topic, r.original_partition, r.original_kafka_offset};
+      break;
     }
-    const auto key_bytes = message.key ? std::optional<std::string_view>(*message.key) : std::nullopt;
-    data::SchemaAndValue key = converters_.key->to_connect(message.topic, &record.headers, key_bytes);
-    const auto value_bytes = message.value ? std::optional<std::string_view>(*message.value) : std::nullopt;
-    data::SchemaAndValue value = converters_.value->to_connect(message.topic, &record.headers, value_bytes);
-    record.key_schema = std::move(key.schema);
-    record.key = std::move(key.value);
-    record.value_schema = std::move(value.schema);
-    record.value = std::move(value.value);
-  } catch (const std::exception& e) {
-    if (config_->errors_tolerance() == ErrorTolerance::All) {
-      if (config_->errors_log_enable()) {
-        ctx_.log->error("{}Error converting the record at {}-{} offset {}; skipping it (errors.tolerance=all): {}",
-                        prefix_, message.topic, message.partition, message.offset, e.what());
+  }
+  if (const auto it = batch_originals_.find(at); it != batch_originals_.end()) {
+    original = &it->second;
+  } else {
+    // Not a record of the batch (a task may report records it made): Kafka converts it back with the task's
+    // converters; the coordinates are where it came from.
+    const auto& [topic, partition, offset] = at;
+    rebuilt.topic = topic.empty() ? record.topic : topic;
+    rebuilt.partition = partition >= 0 ? partition : record.partition.value_or(-1);
+    rebuilt.offset = offset >= 0 ? offset : record.kafka_offset;
+    if (record.timestamp && record.timestamp_type != data::TimestampType::None) {
+      rebuilt.timestamp = *record.timestamp;
+      rebuilt.timestamp_type = record.timestamp_type == data::TimestampType::LogAppendTime
+                                   ? kafka::TimestampType::LogAppendTime
+                                   : kafka::TimestampType::CreateTime;
+    }
+    if (keep_originals_) {
+      try {
+        rebuilt.key = converters_.key->from_connect(record.topic, &record.headers, record.key_schema, record.key);
+        rebuilt.value =
+            converters_.value->from_connect(record.topic, &record.headers, record.value_schema, record.value);
+        for (const data::Header& header : record.headers) {
+          rebuilt.headers.push_back(
+              {header.key, converters_.header->from_connect(record.topic, header.key, header.schema, header.value)});
+        }
+      } catch (const std::exception& e) {
+        ctx_.log->error("{}Could not convert an errant record back to bytes for the dead letter queue: {}", prefix_,
+                        e.what());
       }
-      return std::nullopt;
     }
-    std::throw_with_nested(ConnectError("Tolerance exceeded in error handler"));
+    original = &rebuilt;
   }
-  record.topic = message.topic;
-  record.partition = message.partition;
-  record.kafka_offset = message.offset;
-  record.timestamp_type = to_data(message.timestamp_type);
-  if (record.timestamp_type != data::TimestampType::None) record.timestamp = message.timestamp;
-  record.original_topic = message.topic;
-  record.original_partition = message.partition;
-  record.original_kafka_offset = message.offset;
-  stage("transform");
   try {
-    if (!chain_.apply(record)) return std::nullopt;
-  } catch (const std::exception& e) {
-    if (config_->errors_tolerance() != ErrorTolerance::All)
-      std::throw_with_nested(ConnectError("Tolerance exceeded in error handler"));
-    if (config_->errors_log_enable()) {
-      ctx_.log->error("{}Error transforming the record at {}-{} offset {}; skipping it (errors.tolerance=all): {}",
-                      prefix_, message.topic, message.partition, message.offset, e.what());
-    }
-    return std::nullopt;
+    errors_->execute_failed(Stage::TaskPut, kSinkTaskClass, *original,
+                            std::make_exception_ptr(ReportedError(error_class, message)));
+    return true;
+  } catch (const ConnectError&) {
+    if (!errant_failure_) errant_failure_ = std::current_exception();
+    return false;
   }
-  stage("convert");
-  return record;
 }
 
 void WorkerSinkTask::deliver() {
   stage("put");
+  errant_failure_ = nullptr;
   try {
     task_->put(batch_);
   } catch (const RetriableError& e) {
@@ -268,10 +294,20 @@ void WorkerSinkTask::deliver() {
     update_pauses();
     return;
   } catch (const std::exception&) {
+    if (errant_failure_) {
+      // The task failed because an errant record it reported was not tolerated: that report, which names the
+      // record, is the cause (the plugin's own exception only repeats "Tolerance exceeded").
+      try {
+        std::rethrow_exception(errant_failure_);
+      } catch (const std::exception&) {
+        std::throw_with_nested(ConnectError("Exiting WorkerSinkTask due to unrecoverable exception."));
+      }
+    }
     std::throw_with_nested(ConnectError("Exiting WorkerSinkTask due to unrecoverable exception."));
   }
   for (const auto& [tp, offset] : batch_offsets_) current_offsets_[tp] = offset;
   batch_.clear();
+  batch_originals_.clear();
   batch_offsets_.clear();
   if (retrying_) {
     retrying_ = false;
@@ -284,6 +320,12 @@ void WorkerSinkTask::deliver() {
 void WorkerSinkTask::commit(bool closing, const std::set<TP>* only) {
   if (!started_ || assigned_.empty()) return;
   stage("commit");
+  if (errors_ && !errors_->flush_reporters(ctx_.config.offset_flush_timeout())) {
+    ctx_.log->error("{}Records sent to the dead letter queue were not acknowledged within {} ms; offsets are not "
+                    "committed this time",
+                    prefix_, ctx_.config.offset_flush_timeout().count());
+    return;
+  }
   std::map<TP, std::int64_t> current;
   for (const auto& [tp, offset] : current_offsets_) {
     if (only == nullptr || only->contains(tp)) current.emplace(tp, offset);
@@ -392,6 +434,9 @@ void WorkerSinkTask::forget(const std::vector<kafka::TopicPartition>& partitions
   std::erase_if(batch_, [&](const data::SinkRecord& r) {
     return gone.contains(TP{r.original_topic, r.original_partition});
   });
+  std::erase_if(batch_originals_, [&](const auto& entry) {
+    return gone.contains(TP{std::get<0>(entry.first), std::get<1>(entry.first)});
+  });
   std::lock_guard lock(assignment_mu_);
   assignment_copy_.assign(assigned_.begin(), assigned_.end());
 }
@@ -462,6 +507,10 @@ void WorkerSinkTask::shutdown() {
     } catch (const std::exception& e) {
       ctx_.log->warn("{}Could not stop task: {}", prefix_, e.what());
     }
+  }
+  if (errors_ && !errors_->flush_reporters(ctx_.config.offset_flush_timeout())) {
+    ctx_.log->error("{}Records sent to the dead letter queue were not all acknowledged before the task stopped",
+                    prefix_);
   }
   if (consumer_) {
     try {

@@ -4,8 +4,17 @@
 // - A consumer in group connect-<connector> (or consumer.override.group.id), cooperative-sticky,
 //   enable.auto.commit=false, auto.offset.reset=earliest, subscribed to topics or topics.regex.
 // - Rebalances: assigned partitions -> open(); revoked -> offsets committed, then close(); lost -> close().
-// - Each poll: convert key/value/headers -> SinkRecord (original topic/partition/offset kept) -> chain ->
-//   put(batch). put() is called after every poll, with an empty batch too, as Kafka does.
+// - Each poll: SinkRecordProcessor (header, key, value converters -> transformation chain; original
+//   topic/partition/offset kept) -> put(batch). put() is called after every poll, with an empty batch too, as
+//   Kafka does. Conversion and transformation failures go through the task's RetryWithToleranceOperator
+//   (errors.retry.timeout, errors.tolerance, errors.log.*, the dead letter queue); with errors.tolerance=none
+//   the first one fails the task after it was reported (so it is in the DLQ too).
+// - Errant records the plugin reports (SinkTaskContext::report_errant) are reported at stage TASK_PUT with
+//   class org.apache.kafka.connect.sink.SinkTask: the DLQ gets the record's original bytes (kept for the batch
+//   being put while a DLQ is configured). Kafka does the same for records a task reports; with
+//   errors.tolerance=none the report returns false and the put() that follows fails the task.
+// - Before offsets are committed, the dead letter queue producer is flushed: a committed offset never hides
+//   a record that is not in the DLQ yet.
 // - RetriableError from put(): every assigned partition is paused and the SAME batch is delivered again after
 //   a backoff (the task's context timeout if it set one, otherwise 300 ms doubling up to
 //   min(errors.retry.delay.max.ms, offset.flush.interval.ms)); nothing is lost or reordered. Any other error
@@ -26,13 +35,16 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "core/api/connector.hpp"
 #include "core/kafka/consumer.hpp"
 #include "core/worker/connector_config.hpp"
+#include "core/transforms/chain.hpp"
 #include "core/worker/converters.hpp"
-#include "core/worker/transformation_chain.hpp"
+#include "core/worker/error_handling.hpp"
+#include "core/worker/record_processor.hpp"
 #include "core/worker/worker_task.hpp"
 
 namespace sluice::worker {
@@ -57,7 +69,9 @@ class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener
   void run_loop();
   void shutdown();
   void poll_and_convert(std::chrono::milliseconds timeout);
-  std::optional<data::SinkRecord> convert(const kafka::Message& message);
+  // An errant record reported by the task: the message it was read as (kept for DLQ tasks, otherwise rebuilt
+  // from the record), then reported at stage TASK_PUT. False when not tolerated.
+  bool report_errant(const data::SinkRecord& record, const std::string& error_class, const std::string& message);
   void deliver();
   void commit(bool closing, const std::set<TP>* only);
   void apply_requests();
@@ -74,10 +88,16 @@ class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener
   std::unique_ptr<api::SinkTask> task_;
   bool started_ = false;
   Converters converters_;
-  TransformationChain chain_;
+  transforms::TransformationChain chain_;
+  std::unique_ptr<RetryWithToleranceOperator> errors_;
+  std::unique_ptr<SinkRecordProcessor> processor_;
+  bool keep_originals_ = false;  // a DLQ is configured: keep the consumed messages of the batch being put
   std::size_t max_poll_records_ = kDefaultMaxPollRecords;
 
   std::vector<data::SinkRecord> batch_;  // the batch for put(); kept as it is for redelivery
+  using Coordinates = std::tuple<std::string, std::int32_t, std::int64_t>;  // topic, partition, offset
+  std::map<Coordinates, kafka::Message> batch_originals_;  // the messages of batch_ (DLQ tasks only)
+  std::exception_ptr errant_failure_;  // an errant-record report during put() that was not tolerated
   std::map<TP, std::int64_t> batch_offsets_;  // next offset behind every message of the batch (dropped ones too)
   std::map<TP, std::int64_t> current_offsets_;  // next offsets of everything put so far
   std::map<TP, std::int64_t> last_committed_;

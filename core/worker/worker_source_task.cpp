@@ -13,6 +13,16 @@ namespace sluice::worker {
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
+namespace {
+
+config::RawConfig raw_of(const StringMap& config) {
+  config::RawConfig raw;
+  for (const auto& [key, value] : config) raw.emplace(key, value);
+  return raw;
+}
+
+}  // namespace
+
 // What the plugin's task sees of the runtime.
 class WorkerSourceTask::Context final : public api::SourceTaskContext {
  public:
@@ -43,7 +53,13 @@ void WorkerSourceTask::execute() {
   config_ = std::make_unique<ConnectorConfig>(api::ConnectorType::Source, connector_config_);
   converters_ = make_converters(ctx_.plugins, ctx_.config, connector_config_);
   ctx_.log->info("{}Using {}", prefix_, converters_.description);
-  chain_ = make_transformation_chain(connector_config_, ctx_.plugins);
+  chain_ = transforms::build_transformation_chain(raw_of(connector_config_), ctx_.plugins);
+  errors_ = std::make_unique<RetryWithToleranceOperator>(
+      id_, config_->errors_retry_timeout(), config_->errors_retry_delay_max(), config_->errors_tolerance(),
+      [this](std::chrono::milliseconds delay) { return sleep_unless_stopping(delay); }, /*sink=*/false);
+  errors_->add_reporter(std::make_unique<LogReporter>(config_->errors_log_enable(),
+                                                      config_->errors_log_include_messages(), ctx_.log, prefix_));
+  processor_ = std::make_unique<SourceRecordProcessor>(converters_, chain_, *errors_);
   producer_ = std::make_unique<kafka::Producer>(
       producer_properties(ctx_.config, ctx_.bootstrap, ctx_.policy, connector_config_,
                           "connector-producer-" + id_.to_string()),
@@ -126,25 +142,17 @@ void WorkerSourceTask::run_loop() {
 }
 
 bool WorkerSourceTask::send(const data::SourceRecord& original) {
-  stage("transform");
-  data::SourceRecord record = original;
-  bool keep = true;
-  try {
-    keep = chain_.apply(record);
-  } catch (const std::exception& e) {
-    if (config_->errors_tolerance() != ErrorTolerance::All)
-      std::throw_with_nested(ConnectError("Tolerance exceeded in error handler"));
-    if (config_->errors_log_enable())
-      ctx_.log->error("{}Error transforming a record; skipping it (errors.tolerance=all): {}", prefix_, e.what());
-    keep = false;
-  }
-  if (!keep) {
-    commit_record(original, nullptr);
-    return true;
-  }
   stage("convert");
-  std::optional<kafka::OutgoingRecord> out = convert(record);
+  std::optional<kafka::OutgoingRecord> out;
+  try {
+    out = processor_->process(original);
+  } catch (const OperationAborted&) {
+    return false;  // stopping during a retry: this record is not sent and its offset not committed
+  }
   if (!out) {
+    // Dropped by a transformation or skipped after a tolerated failure: nothing waits for Kafka, and its offset
+    // counts as acknowledged (Kafka's recordDropped), so a source whose records are all filtered still advances.
+    submitted_.ack(submitted_.submit(original.source_partition, original.source_offset));
     commit_record(original, nullptr);
     return true;
   }
@@ -169,31 +177,6 @@ bool WorkerSourceTask::send(const data::SourceRecord& original) {
     std::throw_with_nested(ConnectError("Unrecoverable exception trying to send"));
   }
   return true;
-}
-
-std::optional<kafka::OutgoingRecord> WorkerSourceTask::convert(const data::SourceRecord& record) {
-  kafka::OutgoingRecord out;
-  out.topic = record.topic;
-  out.partition = record.partition;
-  try {
-    for (const data::Header& header : record.headers) {
-      out.headers.push_back(
-          {header.key, converters_.header->from_connect(record.topic, header.key, header.schema, header.value)});
-    }
-    out.key = converters_.key->from_connect(record.topic, &record.headers, record.key_schema, record.key);
-    out.value = converters_.value->from_connect(record.topic, &record.headers, record.value_schema, record.value);
-  } catch (const std::exception& e) {
-    if (config_->errors_tolerance() == ErrorTolerance::All) {
-      if (config_->errors_log_enable()) {
-        ctx_.log->error("{}Error converting a record for topic {}; skipping it (errors.tolerance=all): {}", prefix_,
-                        record.topic, e.what());
-      }
-      return std::nullopt;
-    }
-    std::throw_with_nested(ConnectError("Tolerance exceeded in error handler"));
-  }
-  if (record.timestamp && *record.timestamp >= 0) out.timestamp = record.timestamp;
-  return out;
 }
 
 void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {

@@ -1,9 +1,12 @@
 #pragma once
 // WorkerSourceTask: runs one source task (Kafka's WorkerSourceTask) on its own thread:
 //
-//   poll() -> transformation chain -> key/value/header converters -> producer (topic, partition when set,
-//   key, value, headers, timestamp)
+//   poll() -> SourceRecordProcessor (transformation chain -> header, key, value converters) -> producer
+//   (topic, partition when set, key, value, headers, timestamp)
 //
+// - Conversion and transformation failures go through the task's RetryWithToleranceOperator
+//   (errors.retry.timeout, errors.tolerance, errors.log.enable / include.messages; source connectors have no
+//   dead letter queue, as in Kafka).
 // - Each delivery report calls the plugin's commit_record(original record, metadata); a record the chain
 //   dropped gets commit_record(record, nullptr) at once; a record that failed conversion or delivery with
 //   errors.tolerance=all too.
@@ -33,8 +36,10 @@
 #include "core/kafka/producer.hpp"
 #include "core/worker/connector_config.hpp"
 #include "core/worker/converters.hpp"
+#include "core/transforms/chain.hpp"
+#include "core/worker/error_handling.hpp"
+#include "core/worker/record_processor.hpp"
 #include "core/worker/submitted_records.hpp"
-#include "core/worker/transformation_chain.hpp"
 #include "core/worker/worker_task.hpp"
 
 namespace sluice::worker {
@@ -63,7 +68,6 @@ class WorkerSourceTask final : public WorkerTask {
   void shutdown();
   // Sends one record; false when the task is stopping and the record was not sent.
   bool send(const data::SourceRecord& original);
-  std::optional<kafka::OutgoingRecord> convert(const data::SourceRecord& record);
   void on_delivery(const kafka::DeliveryReport& report);
   void throw_if_producer_failed();
   void maybe_commit();
@@ -75,7 +79,9 @@ class WorkerSourceTask final : public WorkerTask {
   std::mutex task_mu_;  // guards task_ for on_stop_requested() from other threads
   std::unique_ptr<api::SourceTask> task_;
   Converters converters_;
-  TransformationChain chain_;
+  transforms::TransformationChain chain_;
+  std::unique_ptr<RetryWithToleranceOperator> errors_;
+  std::unique_ptr<SourceRecordProcessor> processor_;
   SubmittedRecords submitted_;
   std::unordered_map<const void*, std::unique_ptr<InFlight>> in_flight_;
   // Acknowledged offsets not yet stored (kept when a store write fails), by partition content key.

@@ -102,6 +102,13 @@ void WorkerTask::wait_for_signal(std::chrono::milliseconds max) {
   cv_.wait_for(lock, max, [&] { return stopping() || target_version_ != seen; });
 }
 
+bool WorkerTask::sleep_unless_stopping(std::chrono::milliseconds duration) {
+  const auto deadline = std::chrono::steady_clock::now() + duration;
+  std::unique_lock lock(mu_);
+  cv_.wait_until(lock, deadline, [this] { return stopping(); });
+  return !stopping();
+}
+
 void WorkerTask::report(State state, const std::optional<std::string>& trace) {
   if (cancelled_.load(std::memory_order_acquire)) return;
   try {

@@ -91,6 +91,8 @@ class WorkerTask {
   TargetState target_state() const;
   // Blocks up to `max` or until the target state changes or stop() is called.
   void wait_for_signal(std::chrono::milliseconds max);
+  // Sleeps for `duration` unless stop() is called first; false when stopping.
+  bool sleep_unless_stopping(std::chrono::milliseconds duration);
   void report(State state, const std::optional<std::string>& trace = std::nullopt);
   // Notes the topic for topic tracking (cheap after the first time).
   void note_topic(const std::string& topic);

@@ -40,10 +40,26 @@ TEST(TransformationChainTest, AppliesStepsInOrderWithPrefixedKeys) {
   ASSERT_EQ(chain.size(), 2U);
   EXPECT_EQ(chain.steps()[0].alias, "insert");
   EXPECT_EQ(chain.steps()[1].alias, "route");
+  // The class behind each step (aliases resolved), which error reports and DLQ headers name.
+  EXPECT_EQ(chain.steps()[0].class_name, "org.apache.kafka.connect.transforms.InsertField$Value");
+  EXPECT_EQ(chain.steps()[1].class_name, "org.apache.kafka.connect.transforms.RegexRouter");
   auto r = value_record(nullptr, map_of({{"a", Value::int32(1)}}), "orders");
   ASSERT_TRUE(chain.apply(r));
   EXPECT_EQ(r.topic, "copy-orders");
   EXPECT_EQ(entry(r.value, "origin"), Value::string("sluice"));
+}
+
+TEST(TransformationChainTest, ResolveTypeNamesTheKeyAsTheChainDoes) {
+  BuiltinCatalog catalog;
+  EXPECT_EQ(resolve_type(cfg({{"predicates.p.type", "TopicNameMatches"}}), "predicates.p.", api::PluginKind::Predicate,
+                         catalog),
+            "org.apache.kafka.connect.transforms.predicates.TopicNameMatches");
+  expect_error<ConfigError>(
+      [&] { resolve_type(cfg({{"transforms.t.type", "Nope"}}), "transforms.t.", api::PluginKind::Transformation, catalog); },
+      "Invalid value Nope for configuration transforms.t.type: Class Nope could not be found.");
+  expect_error<ConfigError>(
+      [&] { resolve_type(cfg({}), "transforms.t.", api::PluginKind::Transformation, catalog); },
+      "Missing required configuration \"transforms.t.type\" which has no default value.");
 }
 
 TEST(TransformationChainTest, PredicatesAndNegation) {

@@ -1,12 +1,8 @@
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cctype>
-
 #include "core/common/errors.hpp"
 #include "core/convert/builtins.hpp"
 #include "core/worker/converters.hpp"
-#include "core/worker/transformation_chain.hpp"
 #include "plugins/host/registry.hpp"
 
 namespace sluice::worker {
@@ -15,58 +11,10 @@ namespace {
 using data::Schema;
 using data::Value;
 
-// Test transformation: upper-cases a string value; "drop=true" drops every record.
-class Upper final : public api::Transformation {
- public:
-  void configure(const config::RawConfig& config) override {
-    const auto it = config.find("drop");
-    drop_ = it != config.end() && it->second == "true";
-    seen_type_ = config.contains("type");
-  }
-  bool apply(data::ConnectRecord& record) override {
-    if (drop_) return false;
-    std::string s = record.value.as_string();
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-    record.value = Value::string(s + (seen_type_ ? "" : "(no type)"));
-    return true;
-  }
-  const config::ConfigDef& config_def() const override { return def_; }
-
- private:
-  bool drop_ = false;
-  bool seen_type_ = false;
-  config::ConfigDef def_;
-};
-
-// Test predicate: the record's topic equals "pattern".
-class TopicIs final : public api::Predicate {
- public:
-  void configure(const config::RawConfig& config) override { topic_ = config.at("pattern").value_or(""); }
-  bool test(const data::ConnectRecord& record) override { return record.topic == topic_; }
-  const config::ConfigDef& config_def() const override { return def_; }
-
- private:
-  std::string topic_;
-  config::ConfigDef def_;
-};
-
-const config::ConfigDef& empty_def() {
-  static const config::ConfigDef def;
-  return def;
-}
-
 class ConvertersAndChain : public ::testing::Test {
  protected:
   ConvertersAndChain() {
     for (auto& plugin : convert::builtin_converters()) registry_.register_builtin(std::move(plugin));
-    api::BuiltinPlugin upper;
-    upper.info = {"test.Upper", {"Upper"}, api::PluginKind::Transformation, "", "builtin", "", &empty_def()};
-    upper.make_transformation = [] { return std::unique_ptr<api::Transformation>(std::make_unique<Upper>()); };
-    registry_.register_builtin(std::move(upper));
-    api::BuiltinPlugin topic_is;
-    topic_is.info = {"test.TopicIs", {"TopicIs"}, api::PluginKind::Predicate, "", "builtin", "", &empty_def()};
-    topic_is.make_predicate = [] { return std::unique_ptr<api::Predicate>(std::make_unique<TopicIs>()); };
-    registry_.register_builtin(std::move(topic_is));
   }
 
   WorkerConfig worker(StringMap extra = {}) {
@@ -115,50 +63,11 @@ TEST_F(ConvertersAndChain, UnknownConverterNamesTheClass) {
   }
 }
 
-TEST_F(ConvertersAndChain, EmptyChainIsTheIdentity) {
-  TransformationChain chain = make_transformation_chain({}, registry_);
-  EXPECT_TRUE(chain.empty());
-  data::SourceRecord record;
-  record.topic = "t";
-  record.value = Value::string("x");
-  EXPECT_TRUE(chain.apply(record));
-  EXPECT_EQ(record.value, Value::string("x"));
-}
-
-TEST_F(ConvertersAndChain, StagesRunInOrderWithPredicatesAndNegation) {
-  TransformationChain chain = make_transformation_chain({{"transforms", "up, drop"},
-                                                         {"transforms.up.type", "Upper"},
-                                                         {"transforms.up.predicate", "isA"},
-                                                         {"transforms.drop.type", "Upper"},
-                                                         {"transforms.drop.drop", "true"},
-                                                         {"transforms.drop.predicate", "isA"},
-                                                         {"transforms.drop.negate", "true"},
-                                                         {"predicates", "isA"},
-                                                         {"predicates.isA.type", "TopicIs"},
-                                                         {"predicates.isA.pattern", "a"}},
-                                                        registry_);
-  EXPECT_EQ(chain.size(), 2u);
-  data::SinkRecord on_a;
-  on_a.topic = "a";
-  on_a.value = Value::string("x");
-  on_a.kafka_offset = 7;
-  EXPECT_TRUE(chain.apply(on_a));  // upper-cased; not dropped (negated predicate is false)
-  EXPECT_EQ(on_a.value, Value::string("X"));
-  EXPECT_EQ(on_a.kafka_offset, 7);
-  data::SinkRecord on_b;
-  on_b.topic = "b";
-  on_b.value = Value::string("x");
-  EXPECT_FALSE(chain.apply(on_b));  // dropped by the negated stage
-}
-
-TEST_F(ConvertersAndChain, MissingTransformationTypeNamesTheKey) {
-  try {
-    make_transformation_chain({{"transforms", "x"}}, registry_);
-    FAIL() << "expected ConnectError";
-  } catch (const ConnectError& e) {
-    EXPECT_STREQ(e.what(),
-                 "Missing required configuration \"transforms.x.type\" which has no default value. (transformation x)");
-  }
+TEST_F(ConvertersAndChain, ClassNamesAreResolvedFromAliases) {
+  Converters c = make_converters(registry_, worker(), {{"key.converter", "JsonConverter"}});
+  EXPECT_EQ(c.key_class, "org.apache.kafka.connect.json.JsonConverter");
+  EXPECT_EQ(c.value_class, "org.apache.kafka.connect.json.JsonConverter");
+  EXPECT_EQ(c.header_class, "org.apache.kafka.connect.storage.SimpleHeaderConverter");
 }
 
 }  // namespace

@@ -7,9 +7,19 @@
 //   sluice.test.RetrySinkConnector (RetrySink)
 //     put() of a non-empty batch appends "attempt: <values>" to `file`; the first `retriable.failures` such
 //     calls then throw RetriableError, the others append "ok: <values>".
+//   sluice.test.ErrantSinkConnector (ErrantSink)
+//     put() appends each string value + "\n" to `file`, except values starting with "bad", which it hands to
+//     the errant-record reporter as com.example.WriteRejected "cannot write <value>".
+//   sluice.test.FlakyTransform (FlakyTransform), a transformation
+//     the first `failures` calls of an instance throw RetriableError "flaky <n>"; a string value equal to
+//     `reject` throws DataError "rejected <value>"; anything else passes unchanged.
+//   sluice.test.EchoConfigProvider (EchoConfigProvider), a config provider
+//     ${<name>:<path>:<key>} resolves to <key><suffix> (param `suffix`) for any non-empty path; nothing for
+//     an empty path.
 
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -113,10 +123,89 @@ class RetrySinkTask final : public sluice::sdk::SinkTask {
   int failures_left_ = 0;
 };
 
+class ErrantSinkConnector final : public sluice::sdk::SinkConnector {
+ public:
+  void start(const ConfigMap& config) override { config_ = config; }
+  std::vector<ConfigMap> task_configs(std::int32_t max_tasks) override {
+    return std::vector<ConfigMap>(static_cast<std::size_t>(max_tasks), config_);
+  }
+  void stop() override {}
+
+ private:
+  ConfigMap config_;
+};
+
+class ErrantSinkTask final : public sluice::sdk::SinkTask {
+ public:
+  void start(const ConfigMap& config) override { file_ = get(config, "file"); }
+  void put(std::vector<sluice::sdk::SinkRecord> records) override {
+    std::ofstream out(file_, std::ios::app);
+    for (const auto& r : records) {
+      const std::string value =
+          r.value.kind() == sluice::sdk::Value::Kind::String ? r.value.as_string() : std::string("?");
+      if (value.starts_with("bad")) {
+        context().report_errant(r, "com.example.WriteRejected", "cannot write " + value);
+        continue;
+      }
+      out << value << "\n";
+    }
+  }
+  void stop() override {}
+
+ private:
+  std::string file_;
+};
+
+class FlakyTransform final : public sluice::sdk::Transformation {
+ public:
+  void configure(const ConfigMap& config) override {
+    failures_left_ = std::stoi(get(config, "failures", "0"));
+    reject_ = get(config, "reject");
+  }
+  std::optional<sluice::sdk::Record> apply(sluice::sdk::Record record) override {
+    if (failures_left_ > 0) {
+      --failures_left_;
+      throw sluice::sdk::RetriableError("flaky " + std::to_string(++failed_));
+    }
+    if (!reject_.empty() && record.value.kind() == sluice::sdk::Value::Kind::String &&
+        record.value.as_string() == reject_) {
+      throw sluice::sdk::DataError("rejected " + reject_);
+    }
+    return record;
+  }
+
+ private:
+  int failures_left_ = 0;
+  int failed_ = 0;
+  std::string reject_;
+};
+
+class EchoConfigProvider final : public sluice::sdk::ConfigProvider {
+ public:
+  void configure(const ConfigMap& config) override {
+    const auto it = config.find("suffix");
+    suffix_ = it == config.end() ? "" : it->second;
+  }
+  sluice::sdk::ConfigData get(std::string_view path, const std::vector<std::string>& keys) override {
+    sluice::sdk::ConfigData out;
+    if (path.empty()) return out;
+    for (const auto& key : keys) out.data[key] = key + suffix_;
+    return out;
+  }
+
+ private:
+  std::string suffix_;
+};
+
 }  // namespace
 
 SLUICE_PLUGIN("worker-test", "1.0.0",
               sluice::sdk::source_connector<FailingSourceConnector, FailingSourceTask>("sluice.test.FailingSourceConnector",
                                                                                        {"FailingSource"}),
               sluice::sdk::sink_connector<RetrySinkConnector, RetrySinkTask>("sluice.test.RetrySinkConnector",
-                                                                             {"RetrySink"}))
+                                                                             {"RetrySink"}),
+              sluice::sdk::sink_connector<ErrantSinkConnector, ErrantSinkTask>("sluice.test.ErrantSinkConnector",
+                                                                               {"ErrantSink"}),
+              sluice::sdk::transformation<FlakyTransform>("sluice.test.FlakyTransform", {"FlakyTransform"}),
+              sluice::sdk::config_provider<EchoConfigProvider>("sluice.test.EchoConfigProvider",
+                                                               {"EchoConfigProvider"}))
