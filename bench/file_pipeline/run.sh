@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# file -> Kafka -> file, through sluice (FileStreamSource / FileStreamSink, StringConverter) and through kcat
+# (kcat -P / kcat -C), against the same `sluice dev-kafka`, in one run. Prints the rate of each direction
+# (source: file -> Kafka; sink: Kafka -> file), the sluice/kcat ratio, the worker's idle RSS and the time from
+# process start to the first 200 from GET /.
+#
+#   bench/file_pipeline/run.sh [BUILD_DIR]        (default: <repo>/build)
+#   LINES=200000 bench/file_pipeline/run.sh       (a quicker run)
+#
+# Everything listens on 127.0.0.1 and is stopped by PID on exit. Not a test: nothing here fails on a rate.
+#
+# The dev broker (librdkafka's mock cluster) keeps only the last 5 MB of each partition and silently drops
+# older data, so the topics get PARTITIONS partitions (default 64: 1,000,000 x 100 B = 100 MB is ~1.6 MB per
+# partition), each tool writes its own topic, and both producers spread records evenly with
+# sticky.partitioning.linger.ms=0 (librdkafka's sticky partitioner otherwise sends 10 ms worth of null-key
+# records to one partition, which overflows some partitions). The script checks that nothing was dropped. The rates include what each tool pays to start: kcat's metadata request; the
+# sluice sink's consumer group join (reported separately as "first record after").
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${1:-${BUILD_DIR:-$repo/build}}
+lines=${LINES:-1000000}
+partitions=${PARTITIONS:-64}
+sluice=$build/bin/sluice
+plugins=$build/plugins
+
+for tool in "$sluice" kcat curl python3; do
+  command -v "$tool" > /dev/null || { echo "run.sh: $tool not found" >&2; exit 2; }
+done
+[[ -d $plugins/file ]] || { echo "run.sh: $plugins/file missing; build sluice_plugin_file" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench-XXXXXX")
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2> /dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    wait "$pid" 2> /dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+# elapsed START END -> seconds with 3 decimals
+elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+rate() { python3 -c "print(f'{$1 / ($2):,.0f}')"; }
+mb_rate() { python3 -c "print(f'{$1 / ($2) / 1e6:.1f}')"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Waits up to $1 seconds for the command in $2.. to succeed, polling every 10 ms (bash's clock, so polling
+# costs no extra process).
+us_now() { local t=$EPOCHREALTIME; echo "${t/./}"; }
+wait_for() {
+  local deadline=$(( $(us_now) + $1 * 1000000 ))
+  shift
+  until "$@"; do
+    if (( $(us_now) > deadline )); then
+      echo "run.sh: timed out waiting for: $*" >&2
+      return 1
+    fi
+    sleep 0.01
+  done
+}
+
+# ---- input: LINES lines of exactly 100 bytes ---------------------------------------------------------------
+input=$work/input.txt
+python3 - "$input" "$lines" << 'EOF'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+pad = "abcdefghijklmnopqrstuvwxyz" * 5
+with open(path, "w") as out:
+    for i in range(1, n + 1):
+        out.write(f"{i:010d} {pad[i % 26:i % 26 + 88]}\n")
+EOF
+bytes=$(stat -c %s "$input")
+[[ $bytes -eq $((lines * 100)) ]] || { echo "run.sh: input is $bytes bytes, expected $((lines * 100))" >&2; exit 1; }
+
+# ---- the broker ---------------------------------------------------------------------------------------------
+"$sluice" dev-kafka --topic "bench-kcat:$partitions" --topic "bench-sluice:$partitions" \
+  > "$work/dev-kafka.out" 2> "$work/dev-kafka.err" &
+pids+=($!)
+wait_for 30 test -s "$work/dev-kafka.out"
+bootstrap=$(head -1 "$work/dev-kafka.out")
+
+# Sum of the end offsets of a topic's partitions.
+end_offsets() {
+  local args=() p
+  for ((p = 0; p < partitions; p++)); do args+=(-t "$1:$p:-1"); done
+  kcat -Q -b "$bootstrap" "${args[@]}" 2> /dev/null | awk '{ sum += $NF } END { print sum + 0 }'
+}
+topic_full() { [[ $(end_offsets "$1") -ge $lines ]]; }
+# Sum of the log start offsets: anything but 0 means the dev broker dropped records.
+start_offsets() {
+  local args=() p
+  for ((p = 0; p < partitions; p++)); do args+=(-t "$1:$p:-2"); done
+  kcat -Q -b "$bootstrap" "${args[@]}" 2> /dev/null | awk '{ sum += $NF } END { print sum + 0 }'
+}
+check_kept() {
+  local dropped
+  dropped=$(start_offsets "$1")
+  [[ $dropped -eq 0 ]] || { echo "run.sh: the dev broker dropped $dropped records of $1 (partition over 5 MB); raise PARTITIONS" >&2; exit 1; }
+}
+
+# ---- kcat ---------------------------------------------------------------------------------------------------
+t0=$(now)
+kcat -P -b "$bootstrap" -t bench-kcat -X sticky.partitioning.linger.ms=0 -l "$input"
+t1=$(now)
+check_kept bench-kcat
+[[ $(end_offsets bench-kcat) -eq $lines ]] || { echo "run.sh: kcat -P did not produce $lines records" >&2; exit 1; }
+kcat_source=$(elapsed "$t0" "$t1")
+
+t0=$(now)
+kcat -C -b "$bootstrap" -t bench-kcat -o beginning -e -q -f '%s\n' > "$work/kcat.out"
+t1=$(now)
+kcat_sink=$(elapsed "$t0" "$t1")
+[[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
+# For context: kcat in a consumer group (-G), as a sink task consumes (group join included).
+t0=$(now)
+kcat -G bench-kcat-group -b "$bootstrap" -X auto.offset.reset=earliest -e -q -f '%s\n' bench-kcat > "$work/kcat-group.out"
+t1=$(now)
+kcat_group=$(elapsed "$t0" "$t1")
+[[ $(stat -c %s "$work/kcat-group.out") -eq $bytes ]] || { echo "run.sh: kcat -G wrote $(stat -c %s "$work/kcat-group.out") bytes, expected $bytes" >&2; exit 1; }
+
+# ---- sluice -------------------------------------------------------------------------------------------------
+port=$(free_port)
+cat > "$work/worker.properties" << EOF
+bootstrap.servers=$bootstrap
+listeners=http://127.0.0.1:$port
+plugin.path=$plugins
+offset.storage.file.filename=$work/connect.offsets
+key.converter=org.apache.kafka.connect.storage.StringConverter
+value.converter=org.apache.kafka.connect.storage.StringConverter
+producer.sticky.partitioning.linger.ms=0
+EOF
+url=http://127.0.0.1:$port
+root_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/") == 200 ]]; }
+
+t0=$(now)
+"$sluice" standalone "$work/worker.properties" > "$work/worker.out" 2> "$work/worker.err" &
+worker=$!
+pids+=("$worker")
+wait_for 60 root_ok || { tail -20 "$work/worker.err" >&2; exit 1; }
+t1=$(now)
+startup=$(elapsed "$t0" "$t1")
+# Idle: started, no connector yet, after the first requests were served.
+idle_rss=$(awk '/^VmRSS/ { print $2, $3 }' "/proc/$worker/status")
+
+post() {
+  local status
+  status=$(curl -s -o "$work/post.out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data-binary "$1" "$url/connectors")
+  [[ $status == 201 ]] || { echo "run.sh: POST /connectors answered $status: $(cat "$work/post.out")" >&2; exit 1; }
+}
+
+t0=$(now)
+post "{\"name\": \"bench-source\", \"config\": {\"connector.class\": \"FileStreamSource\", \"tasks.max\": \"1\",
+       \"file\": \"$input\", \"topic\": \"bench-sluice\"}}"
+wait_for 600 topic_full bench-sluice || { tail -20 "$work/worker.err" >&2; exit 1; }
+t1=$(now)
+sluice_source=$(elapsed "$t0" "$t1")
+check_kept bench-sluice
+
+output=$work/sluice.out
+output_full() { [[ -f $output && $(stat -c %s "$output") -ge $bytes ]]; }
+output_started() { [[ -s $output ]]; }
+t0=$(now)
+post "{\"name\": \"bench-sink\", \"config\": {\"connector.class\": \"FileStreamSink\", \"tasks.max\": \"1\",
+       \"file\": \"$output\", \"topics\": \"bench-sluice\"}}"
+wait_for 120 output_started || { tail -20 "$work/worker.err" >&2; exit 1; }
+t_first=$(now)
+wait_for 600 output_full || { tail -20 "$work/worker.err" >&2; exit 1; }
+t1=$(now)
+sluice_sink=$(elapsed "$t0" "$t1")
+sink_join=$(elapsed "$t0" "$t_first")
+sink_steady=$(elapsed "$t_first" "$t1")
+[[ $(stat -c %s "$output") -eq $bytes ]] || { echo "run.sh: the sluice sink wrote $(stat -c %s "$output") bytes, expected $bytes" >&2; exit 1; }
+# Same lines (partitions interleave them differently): compare sorted.
+if ! cmp -s <(sort "$input") <(sort "$output"); then
+  echo "run.sh: the sluice sink output does not hold the input's lines" >&2
+  exit 1
+fi
+busy_rss=$(awk '/^VmRSS/ { print $2, $3 }' "/proc/$worker/status")
+
+# ---- report -------------------------------------------------------------------------------------------------
+ratio() { python3 -c "print(f'{$2 / $1:.2f}x')"; }  # sluice rate / kcat rate = kcat time / sluice time
+printf 'file_pipeline: %d lines x 100 B (%s MB), %d partitions, sluice dev-kafka at %s\n' \
+  "$lines" "$(python3 -c "print(f'{$bytes / 1e6:.0f}')")" "$partitions" "$bootstrap"
+printf '%-34s %10s %14s %10s\n' "" "seconds" "records/s" "MB/s"
+printf '%-34s %10s %14s %10s\n' "source  kcat -P" "$kcat_source" "$(rate "$lines" "$kcat_source")" "$(mb_rate "$bytes" "$kcat_source")"
+printf '%-34s %10s %14s %10s\n' "source  sluice FileStreamSource" "$sluice_source" "$(rate "$lines" "$sluice_source")" "$(mb_rate "$bytes" "$sluice_source")"
+printf '%-34s %10s %14s %10s\n' "sink    kcat -C" "$kcat_sink" "$(rate "$lines" "$kcat_sink")" "$(mb_rate "$bytes" "$kcat_sink")"
+printf '%-34s %10s %14s %10s\n' "sink    kcat -G (consumer group)" "$kcat_group" "$(rate "$lines" "$kcat_group")" "$(mb_rate "$bytes" "$kcat_group")"
+printf '%-34s %10s %14s %10s\n' "sink    sluice FileStreamSink" "$sluice_sink" "$(rate "$lines" "$sluice_sink")" "$(mb_rate "$bytes" "$sluice_sink")"
+printf '%-34s %10s %14s %10s\n' "sink    sluice, after first record" "$sink_steady" "$(rate "$lines" "$sink_steady")" "$(mb_rate "$bytes" "$sink_steady")"
+printf 'ratio sluice/kcat (target >= 0.80x): source %s, sink %s (vs kcat -G %s; sink after first record %s, first record after %s s)\n' \
+  "$(ratio "$sluice_source" "$kcat_source")" "$(ratio "$sluice_sink" "$kcat_sink")" "$(ratio "$sluice_sink" "$kcat_group")" \
+  "$(ratio "$sink_steady" "$kcat_sink")" "$sink_join"
+printf 'load average during the run: %s (nproc %s)\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
+printf 'worker: first 200 from GET / %s s after start; idle RSS %s; RSS after the run %s\n' \
+  "$startup" "$idle_rss" "$busy_rss"
