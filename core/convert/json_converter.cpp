@@ -8,7 +8,9 @@
 #include "core/data/logical.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <list>
 #include <string>
@@ -98,12 +100,14 @@ class JsonCodec {
     replace_null_with_default_ = cfg.get_bool(kReplaceNullWithDefault);
     cache_.clear();
     cache_index_.clear();
+    parsed_.clear();
+    parsed_index_.clear();
   }
 
   std::optional<std::string> from_connect(const SchemaPtr& schema, const Value& value) {
     if (!schema && value.is_null()) return std::nullopt;
     std::string out;
-    out.reserve(128);
+    out.reserve(last_output_size_ + last_output_size_ / 16 + 32);
     if (schemas_enable_) {
       out += "{\"schema\":";
       if (schema) {
@@ -117,28 +121,29 @@ class JsonCodec {
     } else {
       write_value(out, schema, value);
     }
+    last_output_size_ = out.size();
     return out;
   }
 
   data::SchemaAndValue to_connect(std::optional<std::string_view> bytes) {
     if (!bytes) return {};
-    std::optional<Node> root;
+    const Node* root = nullptr;
     try {
-      root = json::parse(*bytes);
+      root = reader_.parse(*bytes);
     } catch (const json::ParseError& e) {
       throw DataError(std::string(kDeserializeError) + e.what());
     }
     if (schemas_enable_) {
-      if (!root || root->kind != Node::Kind::Object || root->fields.size() != 2 || !root->get("schema") ||
-          !root->get("payload")) {
-        throw DataError(kEnvelopeError);
-      }
-      SchemaPtr schema = to_connect_schema(*root->get("schema"));
-      Value value = to_connect_value(schema, root->get("payload"));
+      if (!root || root->kind != Node::Kind::Object || root->size != 2) throw DataError(kEnvelopeError);
+      const Node* schema_node = root->get("schema");
+      const Node* payload = root->get("payload");
+      if (!schema_node || !payload) throw DataError(kEnvelopeError);
+      SchemaPtr schema = cached_connect_schema(*schema_node);
+      Value value = to_connect_value(schema, payload);
       return {std::move(schema), std::move(value)};
     }
     if (!root) return {};
-    return {nullptr, to_connect_value(nullptr, &*root)};
+    return {nullptr, to_connect_value(nullptr, root)};
   }
 
  private:
@@ -471,6 +476,28 @@ class JsonCodec {
 
   // ---- JSON -> Connect -----------------------------------------------------------------------------------
 
+  // Kafka's asConnectSchema with its toConnectSchemaCache: one immutable Schema per distinct "schema" text,
+  // so records with the same envelope share their schema (and what is derived from it downstream). Kafka
+  // keys the cache by the JSON tree and also caches nested schemas; keying by the raw bytes of the top-level
+  // schema gives the same schemas for every input.
+  SchemaPtr cached_connect_schema(const Node& node) {
+    if (node.kind == Node::Kind::Null) return nullptr;
+    if (!parsed_.empty() && parsed_.front().json == node.source) return parsed_.front().schema;
+    if (auto found = parsed_index_.find(node.source); found != parsed_index_.end()) {
+      parsed_.splice(parsed_.begin(), parsed_, found->second);
+      return found->second->schema;
+    }
+    SchemaPtr schema = to_connect_schema(node);
+    if (cache_size_ <= 0) return schema;
+    parsed_.push_front(ParsedSchema{std::string(node.source), schema});
+    parsed_index_.emplace(parsed_.front().json, parsed_.begin());
+    while (parsed_.size() > static_cast<std::size_t>(cache_size_)) {
+      parsed_index_.erase(parsed_.back().json);
+      parsed_.pop_back();
+    }
+    return schema;
+  }
+
   // Kafka's asConnectSchema.
   SchemaPtr to_connect_schema(const Node& node) {
     if (node.kind == Node::Kind::Null) return nullptr;
@@ -478,7 +505,7 @@ class JsonCodec {
     if (!type_node || type_node->kind != Node::Kind::String)
       throw DataError("Schema must contain 'type' field");
     auto type = data::parse_type_name(type_node->text);
-    if (!type) throw DataError("Unknown schema type: " + type_node->text);
+    if (!type) throw DataError("Unknown schema type: " + std::string(type_node->text));
     SchemaBuilder builder(*type);
     switch (*type) {
       case Type::Array: {
@@ -505,15 +532,16 @@ class JsonCodec {
         if (!fields || fields->kind != Node::Kind::Array) {
           throw DataError("Struct schema's \"fields\" argument is not an array.");
         }
-        for (const Node& field : fields->items) {
+        for (const Node& field : *fields) {
           const Node* field_name = field.get("field");
           if (!field_name || field_name->kind != Node::Kind::String) {
             throw DataError("Struct schema's field name not specified properly");
           }
           SchemaPtr field_schema = to_connect_schema(field);
-          if (!field_schema)
-            throw DataError("Struct schema's field " + field_name->text + " has a null schema");
-          builder.field(field_name->text, std::move(field_schema));
+          if (!field_schema) {
+            throw DataError("Struct schema's field " + std::string(field_name->text) + " has a null schema");
+          }
+          builder.field(std::string(field_name->text), std::move(field_schema));
         }
         break;
       }
@@ -526,15 +554,16 @@ class JsonCodec {
       builder.required();
     }
     if (const Node* name = node.get("name"); name && name->kind == Node::Kind::String)
-      builder.name(name->text);
+      builder.name(std::string(name->text));
     if (const Node* version = node.get("version"); version && version->is_integral()) {
       builder.version(static_cast<std::int32_t>(integral_value(*version, "version")));
     }
-    if (const Node* doc = node.get("doc"); doc && doc->kind == Node::Kind::String) builder.doc(doc->text);
+    if (const Node* doc = node.get("doc"); doc && doc->kind == Node::Kind::String)
+      builder.doc(std::string(doc->text));
     if (const Node* params = node.get("parameters"); params && params->kind == Node::Kind::Object) {
-      for (const auto& [k, v] : params->fields) {
+      for (const Node& v : *params) {
         if (v.kind != Node::Kind::String) throw DataError("Schema parameters must have string values.");
-        builder.parameter(k, v.text);
+        builder.parameter(std::string(v.key), std::string(v.text));
       }
     }
     if (const Node* default_node = node.get("default")) {
@@ -545,7 +574,25 @@ class JsonCodec {
 
   static std::int64_t integral_value(const Node& node, std::string_view what) {
     if (node.kind == Node::Kind::Integer) return node.integer;
-    throw DataError("Integer " + node.text + " for " + std::string(what) + " is out of range for INT64");
+    throw DataError("Integer " + std::string(node.text) + " for " + std::string(what) +
+                    " is out of range for INT64");
+  }
+
+  // A JSON number literal as a double, rounded once (Jackson's BigDecimal.doubleValue()); literals beyond
+  // the double range become infinities or zero, as strtod gives them.
+  static double to_double(std::string_view literal) {
+    double value = 0;
+    const auto [end, error] = std::from_chars(literal.data(), literal.data() + literal.size(), value);
+    if (error == std::errc() && end == literal.data() + literal.size()) return value;
+    return std::strtod(std::string(literal).c_str(), nullptr);
+  }
+
+  // The same for a float, rounded once from the literal (BigDecimal.floatValue()), not through a double.
+  static float to_float(std::string_view literal) {
+    float value = 0;
+    const auto [end, error] = std::from_chars(literal.data(), literal.data() + literal.size(), value);
+    if (error == std::errc() && end == literal.data() + literal.size()) return value;
+    return std::strtof(std::string(literal).c_str(), nullptr);
   }
 
   // Kafka's convertToConnect. `node` is nullptr for a missing struct field.
@@ -572,22 +619,24 @@ class JsonCodec {
       case Type::Int32:
         return Value::int32(static_cast<std::int32_t>(integer_in_range(*node, type, INT32_MIN, INT32_MAX)));
       case Type::Int64: return Value::int64(integer_in_range(*node, type, INT64_MIN, INT64_MAX));
-      case Type::Float32: return Value::float32(static_cast<float>(floating(*node, type, true)));
-      case Type::Float64: return Value::float64(floating(*node, type, false));
+      case Type::Float32: return Value::float32(floating32(*node, type));
+      case Type::Float64: return Value::float64(floating64(*node, type));
       case Type::String:
         if (node->kind != Node::Kind::String) throw mismatch("a string", type, *node);
-        return Value::string(node->text);
+        return Value::string(std::string(node->text));
       case Type::Bytes: {
         if (node->kind != Node::Kind::String) throw mismatch("a base64 string", type, *node);
         auto decoded = data::base64_decode(node->text);
-        if (!decoded) throw DataError("Invalid bytes field: \"" + node->text + "\" is not valid base64");
+        if (!decoded) {
+          throw DataError("Invalid bytes field: \"" + std::string(node->text) + "\" is not valid base64");
+        }
         return Value::bytes(std::move(*decoded));
       }
       case Type::Array: {
         if (node->kind != Node::Kind::Array) throw mismatch("an array", type, *node);
         Value::Array out;
-        out.reserve(node->items.size());
-        for (const Node& item : node->items) out.push_back(to_connect_value(schema->value_schema(), &item));
+        out.reserve(node->size);
+        for (const Node& item : *node) out.push_back(to_connect_value(schema->value_schema(), &item));
         return Value::array(std::move(out));
       }
       case Type::Map: {
@@ -598,9 +647,10 @@ class JsonCodec {
                 std::string("Maps with string fields should be encoded as JSON objects, but found ") +
                 node->type_name());
           }
-          out.reserve(node->fields.size());
-          for (const auto& [k, v] : node->fields) {
-            out.emplace_back(Value::string(k), to_connect_value(schema->value_schema(), &v));
+          out.reserve(node->size);
+          for (const Node& member : *node) {
+            out.emplace_back(Value::string(std::string(member.key)),
+                             to_connect_value(schema->value_schema(), &member));
           }
         } else {
           if (node->kind != Node::Kind::Array) {
@@ -609,18 +659,18 @@ class JsonCodec {
                     "Maps with non-string fields should be encoded as JSON array of tuples, but found ") +
                 node->type_name());
           }
-          out.reserve(node->items.size());
-          for (const Node& entry : node->items) {
+          out.reserve(node->size);
+          for (const Node& entry : *node) {
             if (entry.kind != Node::Kind::Array) {
               throw DataError(std::string("Found invalid map entry instead of array tuple: ") +
                               entry.type_name());
             }
-            if (entry.items.size() != 2) {
+            if (entry.size != 2) {
               throw DataError("Found invalid map entry, expected length 2 but found :" +
-                              std::to_string(entry.items.size()));
+                              std::to_string(entry.size));
             }
-            out.emplace_back(to_connect_value(schema->key_schema(), &entry.items[0]),
-                             to_connect_value(schema->value_schema(), &entry.items[1]));
+            out.emplace_back(to_connect_value(schema->key_schema(), entry.first),
+                             to_connect_value(schema->value_schema(), entry.first->next));
           }
         }
         return Value::map(std::move(out));
@@ -631,8 +681,17 @@ class JsonCodec {
                           node->type_name());
         }
         data::Struct out(schema);
+        // Payloads usually list the fields in schema order: try the next member before searching.
+        const Node* expected = node->first;
         for (const data::Field& field : schema->fields()) {
-          out.put(field.name, to_connect_value(field.schema, node->get(field.name)));
+          const Node* member = nullptr;
+          if (expected && expected->key == field.name) {
+            member = expected;
+            expected = expected->next;
+          } else {
+            member = node->get(field.name);
+          }
+          out.put(field, to_connect_value(field.schema, member));
         }
         return Value::structure(std::move(out));
       }
@@ -654,10 +713,11 @@ class JsonCodec {
     std::int64_t v = 0;
     switch (node.kind) {
       case Node::Kind::Integer: v = node.integer; break;
-      case Node::Kind::BigInteger: throw out_of_range(node.text);
+      case Node::Kind::BigInteger: throw out_of_range(std::string(node.text));
       case Node::Kind::Float: {
-        const double d = std::trunc(std::strtod(node.text.c_str(), nullptr));
-        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) throw out_of_range(node.text);
+        const double d = std::trunc(to_double(node.text));
+        if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0))
+          throw out_of_range(std::string(node.text));
         v = static_cast<std::int64_t>(d);
         break;
       }
@@ -667,22 +727,34 @@ class JsonCodec {
     return v;
   }
 
-  static double floating(const Node& node, Type type, bool single) {
+  // Jackson writes non-finite numbers as these strings; read them back instead of Jackson's 0.0.
+  static std::optional<double> non_finite(const Node& node) {
+    if (node.kind != Node::Kind::String) return std::nullopt;
+    if (node.text == "NaN") return std::numeric_limits<double>::quiet_NaN();
+    if (node.text == "Infinity") return std::numeric_limits<double>::infinity();
+    if (node.text == "-Infinity") return -std::numeric_limits<double>::infinity();
+    return std::nullopt;
+  }
+
+  static double floating64(const Node& node, Type type) {
     switch (node.kind) {
       case Node::Kind::Integer: return static_cast<double>(node.integer);
       case Node::Kind::BigInteger:
-      case Node::Kind::Float:
-        // strtof rounds the literal once, like BigDecimal.floatValue(); going through double would round
-        // twice.
-        return single ? static_cast<double>(std::strtof(node.text.c_str(), nullptr))
-                      : std::strtod(node.text.c_str(), nullptr);
-      case Node::Kind::String:
-        // Jackson writes non-finite numbers as these strings; read them back instead of Jackson's 0.0.
-        if (node.text == "NaN") return std::numeric_limits<double>::quiet_NaN();
-        if (node.text == "Infinity") return std::numeric_limits<double>::infinity();
-        if (node.text == "-Infinity") return -std::numeric_limits<double>::infinity();
-        [[fallthrough]];
-      default: throw mismatch("a number", type, node);
+      case Node::Kind::Float: return to_double(node.text);
+      default:
+        if (auto special = non_finite(node)) return *special;
+        throw mismatch("a number", type, node);
+    }
+  }
+
+  static float floating32(const Node& node, Type type) {
+    switch (node.kind) {
+      case Node::Kind::Integer: return static_cast<float>(node.integer);
+      case Node::Kind::BigInteger:
+      case Node::Kind::Float: return to_float(node.text);
+      default:
+        if (auto special = non_finite(node)) return static_cast<float>(*special);
+        throw mismatch("a number", type, node);
     }
   }
 
@@ -696,7 +768,7 @@ class JsonCodec {
       if (node.kind == Node::Kind::String) {
         auto decoded = data::base64_decode(node.text);
         if (!decoded || decoded->empty()) {
-          throw DataError("Invalid bytes for Decimal field: \"" + node.text +
+          throw DataError("Invalid bytes for Decimal field: \"" + std::string(node.text) +
                           "\" is not a base64 unscaled value");
         }
         return Value::bytes(data::minimal_twos_complement(*decoded));
@@ -733,25 +805,32 @@ class JsonCodec {
       case Node::Kind::Boolean: return Value::boolean(node->boolean);
       case Node::Kind::Integer: return Value::int64(node->integer);
       case Node::Kind::BigInteger:
-        throw DataError("Integer " + node->text +
+        throw DataError("Integer " + std::string(node->text) +
                         " is out of range for INT64 (schemaless JSON integers are INT64)");
-      case Node::Kind::Float: return Value::float64(std::strtod(node->text.c_str(), nullptr));
-      case Node::Kind::String: return Value::string(node->text);
+      case Node::Kind::Float: return Value::float64(to_double(node->text));
+      case Node::Kind::String: return Value::string(std::string(node->text));
       case Node::Kind::Array: {
         Value::Array out;
-        out.reserve(node->items.size());
-        for (const Node& item : node->items) out.push_back(to_connect_schemaless(&item));
+        out.reserve(node->size);
+        for (const Node& item : *node) out.push_back(to_connect_schemaless(&item));
         return Value::array(std::move(out));
       }
       case Node::Kind::Object: {
         Value::Map out;
-        out.reserve(node->fields.size());
-        for (const auto& [k, v] : node->fields) out.emplace_back(Value::string(k), to_connect_schemaless(&v));
+        out.reserve(node->size);
+        for (const Node& member : *node) {
+          out.emplace_back(Value::string(std::string(member.key)), to_connect_schemaless(&member));
+        }
         return Value::map(std::move(out));
       }
     }
     return Value();
   }
+
+  struct ParsedSchema {
+    std::string json;  // the "schema" member as written
+    SchemaPtr schema;
+  };
 
   bool schemas_enable_ = true;
   std::int32_t cache_size_ = 1000;
@@ -761,6 +840,11 @@ class JsonCodec {
   std::list<std::pair<SchemaPtr, std::string>> cache_;
   std::unordered_map<const Schema*, std::list<std::pair<SchemaPtr, std::string>>::iterator> cache_index_;
   std::string uncached_;
+  // LRU of Connect schemas by the text of the envelope's "schema" member; the index's keys view the list's.
+  std::list<ParsedSchema> parsed_;
+  std::unordered_map<std::string_view, std::list<ParsedSchema>::iterator> parsed_index_;
+  json::Reader reader_;
+  std::size_t last_output_size_ = 128;  // the output buffer starts as large as the last record's
 };
 
 // ---- adapters

@@ -4,6 +4,8 @@
 //
 // Config keys as Kafka's JsonConverterConfig: converter.type, schemas.enable (true), schemas.cache.size
 // (1000), decimal.format (BASE64 | NUMERIC, case-insensitive), replace.null.with.default (true).
+// schemas.cache.size bounds both caches: Connect schemas per schema text read (records with the same
+// envelope share one SchemaPtr) and schema JSON per schema object written.
 //
 // One instance per key/value/header slot; configured once, then called from one task thread at a time.
 

@@ -23,16 +23,25 @@ bool parameters_equal(const std::vector<std::pair<std::string, std::string>>& a,
                      [&b](const auto& entry) { return std::find(b.begin(), b.end(), entry) != b.end(); });
 }
 
-std::string location_text(std::string_view field_name) {
-  if (field_name.empty()) return "value";
-  return "field: \"" + std::string(field_name) + "\"";
-}
+// Where a value sits, for messages: "value", "field: \"name\"", "element of array field: \"name\"", ...
+// Built only when a message needs it, so validating a valid value allocates nothing.
+struct Location {
+  const char* prefix = nullptr;  // nullptr at the top, else "element of array ", "key of map ", ...
+  const Location* parent = nullptr;
+  std::string_view field_name;  // at the top; empty for a value that is not a field
 
-void validate_at(const SchemaPtr& schema, const Value& value, const std::string& location) {
-  if (!schema) throw DataError("No schema defined for " + location);
+  std::string text() const {
+    if (prefix != nullptr) return prefix + parent->text();
+    if (field_name.empty()) return "value";
+    return "field: \"" + std::string(field_name) + "\"";
+  }
+};
+
+void validate_at(const SchemaPtr& schema, const Value& value, const Location& location) {
+  if (!schema) throw DataError("No schema defined for " + location.text());
   if (value.is_null()) {
     if (!schema->optional() && !schema->default_value()) {
-      throw DataError("Invalid value: null used for required " + location +
+      throw DataError("Invalid value: null used for required " + location.text() +
                       ", schema type: " + type_upper_name(schema->type()));
     }
     return;
@@ -41,27 +50,27 @@ void validate_at(const SchemaPtr& schema, const Value& value, const std::string&
     std::string message = "Invalid value for schema";
     if (schema->name()) message += " \"" + *schema->name() + "\"";
     message += std::string(" with type ") + type_upper_name(schema->type()) + ": found " +
-               kind_name(value.kind()) + " for " + location;
+               kind_name(value.kind()) + " for " + location.text();
     throw DataError(message);
   }
   switch (schema->type()) {
     case Type::Struct: {
       const Struct& s = value.as_struct();
       if (s.schema() != schema && !(*s.schema() == *schema)) {
-        throw DataError("Struct schemas do not match for " + location + ".");
+        throw DataError("Struct schemas do not match for " + location.text() + ".");
       }
       s.validate();
       break;
     }
     case Type::Array: {
-      const std::string element_location = "element of array " + location;
+      const Location element_location{"element of array ", &location, {}};
       for (const Value& element : value.as_array())
         validate_at(schema->value_schema(), element, element_location);
       break;
     }
     case Type::Map: {
-      const std::string key_location = "key of map " + location;
-      const std::string value_location = "value of map " + location;
+      const Location key_location{"key of map ", &location, {}};
+      const Location value_location{"value of map ", &location, {}};
       for (const auto& [k, v] : value.as_map()) {
         validate_at(schema->key_schema(), k, key_location);
         validate_at(schema->value_schema(), v, value_location);
@@ -302,7 +311,7 @@ SchemaBuilder& SchemaBuilder::default_value(Value value) {
   // Validate against the schema as built so far (Kafka validates against the builder itself).
   auto current = std::make_shared<const Schema>(schema_);
   try {
-    validate_at(current, value, "value");
+    validate_at(current, value, Location{});
   } catch (const DataError& e) {
     throw SchemaBuilderError(std::string("Invalid default value: ") + e.what());
   }
@@ -373,7 +382,7 @@ SchemaPtr SchemaBuilder::build() const {
 // ---- validation and inference ----------------------------------------------------------------------------
 
 void validate_value(const SchemaPtr& schema, const Value& value, std::string_view field_name) {
-  validate_at(schema, value, location_text(field_name));
+  validate_at(schema, value, Location{nullptr, nullptr, field_name});
 }
 
 SchemaPtr infer_schema(const Value& value) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace sluice::data {
 
@@ -99,6 +100,26 @@ Struct& Struct::put(std::string_view field_name, Value value) {
   validate_value(field->schema, value, field->name);
   values_[field->index] = std::move(value);
   return *this;
+}
+
+Struct& Struct::put(const Field& field, Value value) {
+  const auto& fields = schema_->fields();
+  if (field.index >= fields.size() ||
+      (&fields[field.index] != &field && fields[field.index].name != field.name)) {
+    throw DataError(field.name + " is not a valid field name");
+  }
+  const Field& own = fields[field.index];
+  validate_value(own.schema, value, own.name);
+  values_[field.index] = std::move(value);
+  return *this;
+}
+
+Value Struct::take(std::size_t index) {
+  if (index >= values_.size()) {
+    throw DataError("Field index " + std::to_string(index) + " is out of range for a struct with " +
+                    std::to_string(values_.size()) + " fields");
+  }
+  return std::exchange(values_[index], Value());
 }
 
 const Value& Struct::get(std::string_view field_name) const {

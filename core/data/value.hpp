@@ -18,6 +18,7 @@
 namespace sluice::data {
 
 class Schema;
+struct Field;
 using SchemaPtr = std::shared_ptr<const Schema>;  // shared: schemas are immutable and reused by many records
 class Value;
 
@@ -40,6 +41,11 @@ class Struct {
   const SchemaPtr& schema() const { return schema_; }
   // Sets a field; throws DataError for an unknown field or a value that does not fit the field schema.
   Struct& put(std::string_view field, Value value);
+  // The same for a Field of this struct's schema (Kafka's put(Field, Object)): no lookup by name. Throws
+  // DataError when `field` is not this schema's field at that index or the value does not fit.
+  Struct& put(const Field& field, Value value);
+  // Moves a field's value out (leaving null), for transformations that rebuild a struct they own.
+  Value take(std::size_t index);
   // The field's value (its default when unset, null when it has none); throws DataError for unknown names.
   const Value& get(std::string_view field) const;
   const Value& get(std::size_t index) const;

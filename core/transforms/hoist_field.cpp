@@ -1,5 +1,6 @@
 // HoistField$Key / HoistField$Value: wraps the key/value in a struct (or map) with a single field.
 
+#include "core/transforms/schema_cache.hpp"
 #include "core/transforms/transforms.hpp"
 
 namespace sluice::transforms {
@@ -26,9 +27,14 @@ class HoistField final : public SideTransformation {
       value = data::Value::map(std::move(map));
       return true;
     }
-    data::SchemaPtr updated_schema = data::SchemaBuilder::structure().field(field_, schema).build();
+    const data::SchemaPtr* cached = schema_updates_.find(schema);
+    data::SchemaPtr updated_schema =
+        cached ? *cached
+               : schema_updates_.put(schema, data::SchemaBuilder::structure().field(field_, schema).build());
+    // Struct.put's check before the value is moved into the new struct.
+    data::validate_value(schema, value, field_);
     data::Struct updated(updated_schema);
-    updated.put(field_, std::move(value));
+    updated.put(updated_schema->fields().front(), std::move(value));
     value = data::Value::structure(std::move(updated));
     schema = std::move(updated_schema);
     return true;
@@ -38,6 +44,7 @@ class HoistField final : public SideTransformation {
 
  private:
   std::string field_;
+  SchemaCache<data::SchemaPtr> schema_updates_;  // input schema -> the struct schema wrapping it
 };
 
 }  // namespace

@@ -4,9 +4,11 @@
 
 #include "core/common/errors.hpp"
 #include "core/data/logical.hpp"
+#include "core/transforms/schema_cache.hpp"
 #include "core/transforms/transforms.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace sluice::transforms {
 
@@ -66,26 +68,43 @@ class InsertField final : public SideTransformation {
     if (value.is_null()) return true;
     data::SchemaPtr& schema = schema_of(record);
     if (!schema) {
-      Value::Map updated = require_map(value, kPurpose);
+      require_map(value, kPurpose);
+      // Everything that can fail comes before the record is changed.
+      std::optional<std::int64_t> offset;
+      if (offset_) offset = sink_offset(record);
+      Value::Map& updated = value.as_map();
       if (topic_) map_put(updated, topic_->name, Value::string(record.topic));
       if (partition_ && record.partition) map_put(updated, partition_->name, Value::int32(*record.partition));
-      if (offset_) map_put(updated, offset_->name, Value::int64(sink_offset(record)));
+      if (offset) map_put(updated, offset_->name, Value::int64(*offset));
       if (timestamp_ && record.timestamp) map_put(updated, timestamp_->name, Value::int64(*record.timestamp));
       if (static_field_ && static_value_)
         map_put(updated, static_field_->name, Value::string(*static_value_));
-      value = Value::map(std::move(updated));
       return true;
     }
 
-    const data::Struct& original = require_struct(value, kPurpose);
-    data::SchemaPtr updated_schema = build_schema(*original.schema());
+    require_struct(value, kPurpose);
+    data::Struct& original = value.as_struct();
+    const data::SchemaPtr source_schema = original.schema();
+    const data::SchemaPtr* cached = schema_updates_.find(source_schema);
+    data::SchemaPtr updated_schema =
+        cached ? *cached : schema_updates_.put(source_schema, build_schema(*source_schema));
+    // Everything that can fail (Struct.put's checks, a source record's missing offset) comes before the
+    // original's values are moved into the new struct.
+    for (const data::Field& field : source_schema->fields()) {
+      data::validate_value(field.schema, struct_field(original, field, replace_null_with_default_),
+                           field.name);
+    }
+    std::optional<std::int64_t> offset;
+    if (offset_) offset = sink_offset(record);
     data::Struct updated(updated_schema);
-    for (const data::Field& field : original.schema()->fields()) {
-      updated.put(field.name, struct_field(original, field, replace_null_with_default_));
+    const std::vector<data::Field>& updated_fields = updated_schema->fields();
+    for (const data::Field& field : source_schema->fields()) {
+      updated.put(updated_fields[field.index],
+                  take_struct_field(original, field, replace_null_with_default_));
     }
     if (topic_) updated.put(topic_->name, Value::string(record.topic));
     if (partition_ && record.partition) updated.put(partition_->name, Value::int32(*record.partition));
-    if (offset_) updated.put(offset_->name, Value::int64(sink_offset(record)));
+    if (offset) updated.put(offset_->name, Value::int64(*offset));
     if (timestamp_ && record.timestamp) updated.put(timestamp_->name, Value::int64(*record.timestamp));
     if (static_field_ && static_value_) updated.put(static_field_->name, Value::string(*static_value_));
     value = Value::structure(std::move(updated));
@@ -129,6 +148,7 @@ class InsertField final : public SideTransformation {
   std::optional<InsertionSpec> static_field_;
   std::optional<std::string> static_value_;
   bool replace_null_with_default_ = true;
+  SchemaCache<data::SchemaPtr> schema_updates_;  // input schema -> schema with the inserted fields
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sluice::transforms {
@@ -81,24 +82,38 @@ class MaskField final : public SideTransformation {
   bool apply(data::ConnectRecord& record) override {
     data::SchemaPtr& schema = schema_of(record);
     Value& value = value_of(record);
+    // The record's value is changed in place (Kafka builds a copy): masked values are computed and checked
+    // first, so a failure leaves the record as it was.
+    pending_.clear();
     if (!schema) {
-      Value::Map updated = require_map(value, kPurpose);
-      const Value::Map& original = value.as_map();
-      for (const std::string& field : fields_) {
-        const Value* current = map_find(original, field);
-        map_put(updated, field, masked(nullptr, current ? *current : Value()));
+      require_map(value, kPurpose);
+      Value::Map& map = value.as_map();
+      for (std::size_t i = 0; i < fields_.size(); ++i) {
+        const Value* current = map_find(map, fields_[i]);
+        pending_.emplace_back(i, masked(nullptr, current ? *current : Value()));
       }
-      value = Value::map(std::move(updated));
+      for (auto& [i, masked_value] : pending_) map_put(map, fields_[i], std::move(masked_value));
+      pending_.clear();
       return true;
     }
-    const data::Struct& original = require_struct(value, kPurpose);
-    data::Struct updated(original.schema());
-    for (const data::Field& field : original.schema()->fields()) {
-      const Value& current = struct_field(original, field, replace_null_with_default_);
-      const bool mask = std::find(fields_.begin(), fields_.end(), field.name) != fields_.end();
-      updated.put(field.name, mask ? masked(field.schema, current) : current);
+    require_struct(value, kPurpose);
+    data::Struct& s = value.as_struct();
+    const std::vector<data::Field>& fields = s.schema()->fields();
+    for (const data::Field& field : fields) {
+      const Value& current = struct_field(s, field, replace_null_with_default_);
+      if (std::find(fields_.begin(), fields_.end(), field.name) != fields_.end()) {
+        Value masked_value = masked(field.schema, current);
+        data::validate_value(field.schema, masked_value, field.name);
+        pending_.emplace_back(field.index, std::move(masked_value));
+      } else {
+        data::validate_value(field.schema, current, field.name);
+        // Kafka's copy holds a null field's default explicitly; so must the struct changed in place.
+        if (!current.is_null() && s.values()[field.index].is_null())
+          pending_.emplace_back(field.index, current);
+      }
     }
-    value = Value::structure(std::move(updated));
+    for (auto& [index, updated] : pending_) s.put(fields[index], std::move(updated));
+    pending_.clear();
     return true;
   }
 
@@ -144,6 +159,7 @@ class MaskField final : public SideTransformation {
   std::vector<std::string> fields_;
   std::optional<std::string> replacement_;
   bool replace_null_with_default_ = true;
+  std::vector<std::pair<std::size_t, Value>> pending_;  // new field values, applied once all are known
 };
 
 }  // namespace

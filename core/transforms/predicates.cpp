@@ -4,6 +4,7 @@
 #include "core/transforms/java_regex.hpp"
 #include "core/transforms/transforms.hpp"
 
+#include <optional>
 #include <regex>
 #include <string>
 
@@ -25,14 +26,24 @@ class TopicNameMatches final : public api::Predicate {
       throw_invalid_config(kPattern, pattern,
                            std::string("entry must be a Java-compatible regular expression: ") + e.what());
     }
+    last_topic_.reset();
   }
 
-  bool test(const data::ConnectRecord& record) override { return java_matches(regex_, record.topic); }
+  bool test(const data::ConnectRecord& record) override {
+    // A task's records come from few topics, mostly in runs: std::regex allocates on every match.
+    if (!last_topic_ || *last_topic_ != record.topic) {
+      last_matches_ = java_matches(regex_, record.topic);
+      last_topic_ = record.topic;
+    }
+    return last_matches_;
+  }
 
   const config::ConfigDef& config_def() const override { return topic_name_matches_config_def(); }
 
  private:
   std::regex regex_;
+  std::optional<std::string> last_topic_;  // the topic last tested, and whether it matched
+  bool last_matches_ = false;
 };
 
 class HasHeaderKey final : public api::Predicate {

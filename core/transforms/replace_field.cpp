@@ -1,6 +1,7 @@
 // ReplaceField$Key / ReplaceField$Value: keeps (include), drops (exclude) and renames fields. The deprecated
 // `whitelist` / `blacklist` keys still work as `include` / `exclude` when the new key is not set.
 
+#include "core/transforms/schema_cache.hpp"
 #include "core/transforms/transforms.hpp"
 
 #include <algorithm>
@@ -73,28 +74,40 @@ class ReplaceField final : public SideTransformation {
     if (value.is_null()) return true;
     data::SchemaPtr& schema = schema_of(record);
     if (!schema) {
-      const Value::Map& original = require_map(value, kPurpose);
+      require_map(value, kPurpose);
+      Value::Map& original = value.as_map();
+      // Keys that have no string form fail before anything is moved.
+      for (const auto& entry : original) {
+        if (entry.first.kind() != Value::Kind::String) map_key_string(entry.first);
+      }
       Value::Map updated;
-      for (const auto& [key, field_value] : original) {
-        const std::string name = map_key_string(key);
-        if (keeps(name)) map_put(updated, renamed(name), field_value);
+      std::string converted;
+      for (auto& [key, field_value] : original) {
+        const std::string& name =
+            key.kind() == Value::Kind::String ? key.as_string() : (converted = map_key_string(key));
+        if (keeps(name)) map_put(updated, renamed(name), std::move(field_value));
       }
       value = Value::map(std::move(updated));
       return true;
     }
-    const data::Struct& original = require_struct(value, kPurpose);
-    data::SchemaBuilder builder = data::SchemaBuilder::structure();
-    copy_schema_basics(*original.schema(), builder);
-    std::vector<const data::Field*> kept;
-    for (const data::Field& field : original.schema()->fields()) {
-      if (!keeps(field.name)) continue;
-      builder.field(renamed(field.name), field.schema);
-      kept.push_back(&field);
+    require_struct(value, kPurpose);
+    data::Struct& original = value.as_struct();
+    const data::SchemaPtr source_schema = original.schema();
+    const SchemaUpdate* update = schema_updates_.find(source_schema);
+    if (update == nullptr) update = &schema_updates_.put(source_schema, build_update(*source_schema));
+    data::SchemaPtr updated_schema = update->schema;
+    const std::vector<data::Field>& source_fields = source_schema->fields();
+    const std::vector<data::Field>& updated_fields = updated_schema->fields();
+    // Struct.put's checks for every kept field before the original's values are moved.
+    for (std::size_t i = 0; i < updated_fields.size(); ++i) {
+      const data::Field& field = source_fields[update->source_index[i]];
+      data::validate_value(updated_fields[i].schema,
+                           struct_field(original, field, replace_null_with_default_), updated_fields[i].name);
     }
-    data::SchemaPtr updated_schema = builder.build();
     data::Struct updated(updated_schema);
-    for (const data::Field* field : kept) {
-      updated.put(renamed(field->name), struct_field(original, *field, replace_null_with_default_));
+    for (std::size_t i = 0; i < updated_fields.size(); ++i) {
+      const data::Field& field = source_fields[update->source_index[i]];
+      updated.put(updated_fields[i], take_struct_field(original, field, replace_null_with_default_));
     }
     value = Value::structure(std::move(updated));
     schema = std::move(updated_schema);
@@ -109,6 +122,25 @@ class ReplaceField final : public SideTransformation {
     return include_.empty() || std::find(include_.begin(), include_.end(), name) != include_.end();
   }
 
+  // The updated schema for an input schema, and where each of its fields comes from.
+  struct SchemaUpdate {
+    data::SchemaPtr schema;
+    std::vector<std::size_t> source_index;  // per updated field: the index of its field in the input schema
+  };
+
+  SchemaUpdate build_update(const data::Schema& source) const {
+    data::SchemaBuilder builder = data::SchemaBuilder::structure();
+    copy_schema_basics(source, builder);
+    SchemaUpdate update;
+    for (const data::Field& field : source.fields()) {
+      if (!keeps(field.name)) continue;
+      builder.field(renamed(field.name), field.schema);
+      update.source_index.push_back(field.index);
+    }
+    update.schema = builder.build();
+    return update;
+  }
+
   std::string renamed(const std::string& name) const {
     // HashMap semantics: a later mapping of the same field wins.
     for (auto it = renames_.rbegin(); it != renames_.rend(); ++it) {
@@ -121,6 +153,7 @@ class ReplaceField final : public SideTransformation {
   std::vector<std::string> include_;
   Renames renames_;
   bool replace_null_with_default_ = true;
+  SchemaCache<SchemaUpdate> schema_updates_;
 };
 
 }  // namespace

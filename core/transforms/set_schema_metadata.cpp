@@ -3,9 +3,11 @@
 // valid.
 
 #include "core/common/errors.hpp"
+#include "core/transforms/schema_cache.hpp"
 #include "core/transforms/transforms.hpp"
 
 #include <optional>
+#include <vector>
 
 namespace sluice::transforms {
 
@@ -70,12 +72,28 @@ class SetSchemaMetadata final : public SideTransformation {
     data::Value& value = value_of(record);
     if (value.is_null() && !schema) return true;
     require_schema(schema, "updating schema metadata");
-    data::SchemaPtr updated_schema = with_metadata(*schema, name_, version_);
+    const data::SchemaPtr* cached = schema_updates_.find(schema);
+    data::SchemaPtr updated_schema =
+        cached ? *cached : schema_updates_.put(schema, with_metadata(*schema, name_, version_));
     if (value.kind() == data::Value::Kind::Struct) {
-      const data::Struct& original = value.as_struct();
+      data::Struct& original = value.as_struct();
+      const std::vector<data::Field>& fields = updated_schema->fields();
+      const std::vector<data::Field>& original_fields = original.schema()->fields();
+      if (original_fields.size() != fields.size()) {
+        throw DataError("Struct value does not match its schema: the schema has " +
+                        std::to_string(fields.size()) + " fields, the struct " +
+                        std::to_string(original_fields.size()));
+      }
+      // Struct.put's checks for every field before the original's values are moved.
+      for (const data::Field& field : fields) {
+        data::validate_value(field.schema,
+                             struct_field(original, original_fields[field.index], replace_null_with_default_),
+                             field.name);
+      }
       data::Struct updated(updated_schema);
-      for (const data::Field& field : updated_schema->fields()) {
-        updated.put(field.name, struct_field(original, field, replace_null_with_default_));
+      for (const data::Field& field : fields) {
+        updated.put(field,
+                    take_struct_field(original, original_fields[field.index], replace_null_with_default_));
       }
       value = data::Value::structure(std::move(updated));
     }
@@ -89,6 +107,7 @@ class SetSchemaMetadata final : public SideTransformation {
   std::optional<std::string> name_;
   std::optional<std::int32_t> version_;
   bool replace_null_with_default_ = true;
+  SchemaCache<data::SchemaPtr> schema_updates_;  // input schema -> the same with the new name / version
 };
 
 }  // namespace

@@ -1,8 +1,10 @@
 #pragma once
 // The built-in single message transforms and predicates (Kafka's org.apache.kafka.connect.transforms
 // package), one factory and one static ConfigDef each. Instances are created unconfigured; call configure()
-// once, then apply()/test() from one thread at a time. They keep no state between records beyond their
-// configuration (sluice rebuilds derived schemas per record instead of caching them as Kafka does).
+// once, then apply()/test() from one thread at a time. Between records they keep only their configuration
+// and caches of what they derived from recent schemas (schema_cache.hpp), as Kafka's do. Those that reuse
+// the record's own values (InsertField, ReplaceField, SetSchemaMetadata, MaskField) run every check before
+// changing the record, so a failed apply() leaves it as it was.
 //
 // Data errors throw DataError with Kafka's messages; bad configurations throw ConfigError from configure().
 

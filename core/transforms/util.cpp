@@ -97,6 +97,14 @@ const data::Value& struct_field(const data::Struct& value, const data::Field& fi
   return value.values()[field.index];
 }
 
+data::Value take_struct_field(data::Struct& value, const data::Field& field, bool replace_null_with_default) {
+  data::Value taken = value.take(field.index);
+  if (taken.is_null() && replace_null_with_default && field.schema->default_value()) {
+    return *field.schema->default_value();
+  }
+  return taken;
+}
+
 const data::Value* map_find(const data::Value::Map& map, std::string_view key) {
   for (const auto& [k, v] : map) {
     if (k.kind() == data::Value::Kind::String && k.as_string() == key) return &v;

@@ -59,6 +59,9 @@ data::SchemaBuilder copy_schema_basics(const data::Schema& source);
 // Struct.get (default for null) or Struct.getWithoutDefault, as `replace.null.with.default` selects.
 const data::Value& struct_field(const data::Struct& value, const data::Field& field,
                                 bool replace_null_with_default);
+// The same value moved out of a struct the caller owns and replaces (a default is copied, the field is left
+// null): transformations rebuild the record's own struct without copying strings, arrays and maps.
+data::Value take_struct_field(data::Struct& value, const data::Field& field, bool replace_null_with_default);
 
 // Schemaless maps: entries keyed by strings, in insertion order.
 const data::Value* map_find(const data::Value::Map& map, std::string_view key);

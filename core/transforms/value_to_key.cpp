@@ -1,6 +1,7 @@
 // ValueToKey: replaces the key with a struct (or map) of some fields of the value.
 
 #include "core/common/errors.hpp"
+#include "core/transforms/schema_cache.hpp"
 #include "core/transforms/transforms.hpp"
 
 #include <string>
@@ -36,20 +37,17 @@ class ValueToKey final : public api::Transformation {
       return true;
     }
     const data::Struct& value = require_struct(record.value, kPurpose);
-    data::SchemaBuilder builder = data::SchemaBuilder::structure();
-    std::vector<const data::Field*> source_fields;
-    for (const std::string& name : fields_) {
-      const data::Field* field = value.schema()->field(name);
-      if (field == nullptr) throw DataError("Field does not exist: " + name);
-      builder.field(name, field->schema);
-      source_fields.push_back(field);
+    const KeySchema* cached = key_schemas_.find(value.schema());
+    const KeySchema& key_schema =
+        cached ? *cached : key_schemas_.put(value.schema(), build_key_schema(*value.schema()));
+    data::Struct key(key_schema.schema);
+    const std::vector<data::Field>& value_fields = value.schema()->fields();
+    const std::vector<data::Field>& key_fields = key_schema.schema->fields();
+    for (std::size_t i = 0; i < key_fields.size(); ++i) {
+      key.put(key_fields[i],
+              struct_field(value, value_fields[key_schema.source_index[i]], replace_null_with_default_));
     }
-    data::SchemaPtr key_schema = builder.build();
-    data::Struct key(key_schema);
-    for (const data::Field* field : source_fields) {
-      key.put(field->name, struct_field(value, *field, replace_null_with_default_));
-    }
-    record.key_schema = std::move(key_schema);
+    record.key_schema = key_schema.schema;
     record.key = Value::structure(std::move(key));
     return true;
   }
@@ -57,8 +55,28 @@ class ValueToKey final : public api::Transformation {
   const config::ConfigDef& config_def() const override { return value_to_key_config_def(); }
 
  private:
+  // The key schema for a value schema, and the value field each key field comes from.
+  struct KeySchema {
+    data::SchemaPtr schema;
+    std::vector<std::size_t> source_index;
+  };
+
+  KeySchema build_key_schema(const data::Schema& value_schema) const {
+    data::SchemaBuilder builder = data::SchemaBuilder::structure();
+    KeySchema out;
+    for (const std::string& name : fields_) {
+      const data::Field* field = value_schema.field(name);
+      if (field == nullptr) throw DataError("Field does not exist: " + name);
+      builder.field(name, field->schema);
+      out.source_index.push_back(field->index);
+    }
+    out.schema = builder.build();
+    return out;
+  }
+
   std::vector<std::string> fields_;
   bool replace_null_with_default_ = true;
+  SchemaCache<KeySchema> key_schemas_;
 };
 
 }  // namespace

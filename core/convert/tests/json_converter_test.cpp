@@ -612,11 +612,138 @@ TEST(JsonConverterTest, MalformedJson) {
     EXPECT_EQ(message.rfind(kParsePrefix, 0), 0U) << json << " -> " << message;
     EXPECT_GT(message.size(), std::string(kParsePrefix).size()) << json;
   }
-  EXPECT_EQ(data_error_of([&] { read(c, "{"); }),
+  // Jackson's texts (the reader's own tests cover them all), with where the problem is.
+  EXPECT_EQ(
+      data_error_of([&] { read(c, "{"); }),
+      std::string(kParsePrefix) +
+          "Unexpected end-of-input: expected close marker for OBJECT (start marker at [Source: (byte[]); "
+          "line: 1, column: 1]) at [Source: (byte[]); line: 1, column: 2]");
+  EXPECT_EQ(data_error_of([&] { read(c, env(R"({"type":"string"})", "\"caf\xc3\"")); }),
             std::string(kParsePrefix) +
-                "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error while "
-                "parsing object "
-                "key - unexpected end of input; expected string literal");
+                "Invalid UTF-8 middle byte 0x22 at [Source: (byte[]); line: 1, column: 45]");
+  EXPECT_EQ(data_error_of([&] { read(c, env(R"({"type":"string"})", R"("\q")")); }),
+            std::string(kParsePrefix) +
+                "Unrecognized character escape 'q' (code 113) at [Source: (byte[]); line: 1, "
+                "column: 42]");
+  // The syntax is checked before the envelope, the schema and the payload.
+  EXPECT_EQ(data_error_of([&] { read(c, R"({"schema":{"type":"nope"},"payload":1,"x":[})"); }),
+            std::string(kParsePrefix) +
+                "Unexpected character ('}' (code 125)): expected a value at [Source: (byte[]); line: 1, "
+                "column: 45]");
+  // schemas.enable=false reads the same way.
+  auto plain = schemaless();
+  EXPECT_EQ(
+      data_error_of([&] { read(plain, "[1,]"); }),
+      std::string(kParsePrefix) +
+          "Unexpected character (']' (code 93)): expected a value at [Source: (byte[]); line: 1, column: 5]");
+}
+
+TEST(JsonConverterTest, EnvelopeWithRepeatedOrReorderedMembers) {
+  auto c = make();
+  // Jackson's tree keeps the last of repeated keys, so this is still a two-member envelope.
+  auto sv = read(c, R"({"payload":"first","schema":{"type":"string"},"payload":"second"})");
+  EXPECT_EQ(sv.value, Value::string("second"));
+  EXPECT_EQ(*sv.schema, *Schema::string());
+  EXPECT_EQ(data_error_of([&] { read(c, R"({"schema":{"type":"string"},"payload":"a","extra":1})"); }),
+            kEnvelopeError);
+  EXPECT_EQ(data_error_of([&] { read(c, R"({"schema":{"type":"string"},"payloads":"a"})"); }),
+            kEnvelopeError);
+  EXPECT_EQ(data_error_of([&] { read(c, "  "); }), kEnvelopeError);
+  // Struct payload members in any order, repeated ones replaced, unknown ones ignored.
+  auto s = read(
+      c, env(R"({"type":"struct","fields":[{"type":"int32","field":"a"},{"type":"string","field":"b"}]})",
+             R"({"b":"x","zzz":[1,{"q":null}],"a":1,"a":2})"));
+  EXPECT_EQ(s.value.as_struct().get("a"), Value::int32(2));
+  EXPECT_EQ(s.value.as_struct().get("b"), Value::string("x"));
+}
+
+TEST(JsonConverterTest, ParsedSchemasAreCachedPerSchemaText) {
+  const std::string schema_a =
+      R"({"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"}],"optional":false,"name":"a"})";
+  const std::string schema_b = R"({"type":"string","optional":true})";
+  auto c = make();
+  auto first = read(c, env(schema_a, R"({"id":1})"));
+  auto second = read(c, env(schema_a, R"({"id":2})"));
+  ASSERT_TRUE(first.schema);
+  // One immutable schema object for every record with this envelope: downstream caches key on it.
+  EXPECT_EQ(first.schema.get(), second.schema.get());
+  EXPECT_EQ(second.value.as_struct().schema().get(), first.schema.get());
+  EXPECT_EQ(second.value.as_struct().get("id"), Value::int64(2));
+  read(c, env(schema_b, "null"));
+  EXPECT_EQ(read(c, env(schema_a, R"({"id":3})")).schema.get(), first.schema.get());
+  // The same schema written differently is a different cache entry but an equal schema.
+  auto spaced = read(c, R"({"schema": {"type":"string", "optional":true}, "payload":"x"})");
+  EXPECT_EQ(*spaced.schema, *read(c, env(schema_b, "null")).schema);
+
+  // schemas.cache.size=0 caches nothing; every record gets its own (equal) schema.
+  auto uncached = make({{"schemas.cache.size", "0"}});
+  auto u1 = read(uncached, env(schema_a, R"({"id":1})"));
+  auto u2 = read(uncached, env(schema_a, R"({"id":1})"));
+  EXPECT_NE(u1.schema.get(), u2.schema.get());
+  EXPECT_EQ(*u1.schema, *u2.schema);
+  EXPECT_EQ(u1.value, u2.value);
+
+  // schemas.cache.size=1 keeps only the most recently used schema text.
+  auto tiny = make({{"schemas.cache.size", "1"}});
+  auto t1 = read(tiny, env(schema_a, R"({"id":1})"));
+  EXPECT_EQ(read(tiny, env(schema_a, R"({"id":1})")).schema.get(), t1.schema.get());
+  read(tiny, env(schema_b, "null"));
+  auto t3 = read(tiny, env(schema_a, R"({"id":1})"));
+  EXPECT_NE(t3.schema.get(), t1.schema.get());
+  EXPECT_EQ(*t3.schema, *t1.schema);
+
+  // A null schema is never cached, an invalid one fails every time.
+  EXPECT_EQ(read(c, R"({"schema":null,"payload":1})").schema, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(data_error_of([&] { read(c, R"({"schema":{"type":"int128"},"payload":1})"); }),
+              "Unknown schema type: int128");
+  }
+  // Reconfiguring starts with an empty cache.
+  c.configure({}, false);
+  EXPECT_NE(read(c, env(schema_a, R"({"id":1})")).schema.get(), first.schema.get());
+}
+
+TEST(JsonConverterTest, ValuesOutliveTheNextRead) {
+  // The reader reuses its memory; converted values own their data.
+  auto c = make();
+  auto a = read(c, env(R"({"type":"array","items":{"type":"string"}})", R"(["a\tb","cc"])"));
+  auto b = read(c, env(R"({"type":"array","items":{"type":"string"}})", R"(["dd\n","e"])"));
+  EXPECT_EQ(a.value, Value::array({Value::string("a\tb"), Value::string("cc")}));
+  EXPECT_EQ(b.value, Value::array({Value::string("dd\n"), Value::string("e")}));
+  auto plain = schemaless();
+  auto m = read(plain, R"({"k\u00e9y":{"n":[1,2.5,"s"]}})");
+  read(plain, R"({"other":true})");
+  EXPECT_EQ(m.value,
+            Value::map({{Value::string("k\xc3\xa9y"),
+                         Value::map({{Value::string("n"), Value::array({Value::int64(1), Value::float64(2.5),
+                                                                        Value::string("s")})}})}}));
+}
+
+TEST(JsonConverterTest, HugeNumbers) {
+  auto c = make();
+  // Beyond the double range: Jackson's BigDecimal.doubleValue() gives infinity, tiny values zero.
+  EXPECT_EQ(read(c, env(R"({"type":"double"})", "1e400")).value,
+            Value::float64(std::numeric_limits<double>::infinity()));
+  EXPECT_EQ(read(c, env(R"({"type":"double"})", "-1e400")).value,
+            Value::float64(-std::numeric_limits<double>::infinity()));
+  EXPECT_EQ(read(c, env(R"({"type":"double"})", "1e-400")).value, Value::float64(0.0));
+  EXPECT_EQ(read(c, env(R"({"type":"float"})", "1e39")).value,
+            Value::float32(std::numeric_limits<float>::infinity()));
+  EXPECT_EQ(read(c, env(R"({"type":"float"})", "16777217")).value, Value::float32(16777216.0F));
+  EXPECT_EQ(read(c, env(R"({"type":"double"})", "123456789012345678901234567890")).value,
+            Value::float64(1.2345678901234568e29));
+  EXPECT_EQ(data_error_of([&] { read(c, env(R"({"type":"int64"})", "1e19")); }),
+            "Value 1e19 is out of range for schema type INT64");
+  // Decimals keep every digit of a long literal.
+  const std::string digits(60, '9');
+  auto decimal = read(c, env(R"({"type":"bytes","name":"org.apache.kafka.connect.data.Decimal","version":1,)"
+                             R"("parameters":{"scale":"0"}})",
+                             digits));
+  EXPECT_EQ(logical::decimal_to_string(decimal.value.as_bytes(), 0), digits);
+  EXPECT_EQ(data_error_of([&] { read(c, std::string(1001, '1')); }),
+            std::string(kParsePrefix) +
+                "Number value length (1001) exceeds the maximum allowed (1000, from "
+                "`StreamReadConstraints.getMaxNumberLength()`)");
 }
 
 TEST(JsonConverterTest, ToConnectSchemaErrors) {

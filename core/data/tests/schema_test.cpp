@@ -241,6 +241,35 @@ TEST(StructTest, ErrorsNameTheField) {
             "Not a struct schema: Schema{org.apache.kafka.connect.data.Date:INT32}");
 }
 
+TEST(StructTest, PutByFieldAndTake) {
+  auto schema = SchemaBuilder::structure()
+                    .field("name", Schema::string())
+                    .field("age", SchemaBuilder::int32().default_value(Value::int32(18)).build())
+                    .build();
+  auto other = SchemaBuilder::structure().field("age", Schema::int32()).build();
+  Struct s(schema);
+  const Field& name = schema->fields()[0];
+  s.put(name, Value::string("a name longer than the small-string buffer"));
+  EXPECT_EQ(s.get("name"), Value::string("a name longer than the small-string buffer"));
+  EXPECT_EQ(error_of([&] { s.put(name, Value::int32(1)); }),
+            "Invalid value for schema with type STRING: found INT32 for field: \"name\"");
+  // A field of another schema is refused unless it is this schema's field at that index.
+  EXPECT_EQ(error_of([&] { s.put(other->fields()[0], Value::int32(1)); }), "age is not a valid field name");
+  EXPECT_EQ(error_of([&] {
+              s.put(Field{"age", 7, Schema::int32()}, Value::int32(1));
+            }),
+            "age is not a valid field name");
+  s.put(Field{"age", 1, Schema::int32()}, Value::int32(40));  // validated against this schema's field
+  EXPECT_EQ(s.get("age"), Value::int32(40));
+
+  EXPECT_EQ(s.take(0), Value::string("a name longer than the small-string buffer"));
+  EXPECT_TRUE(s.values()[0].is_null());
+  EXPECT_EQ(s.take(1), Value::int32(40));
+  EXPECT_EQ(s.get("age"), Value::int32(18));  // back to the default
+  EXPECT_TRUE(s.take(1).is_null());
+  EXPECT_EQ(error_of([&] { s.take(2); }), "Field index 2 is out of range for a struct with 2 fields");
+}
+
 TEST(StructTest, EqualityComparesSchemaAndValues) {
   auto schema = SchemaBuilder::structure().field("a", Schema::int32()).build();
   auto same = SchemaBuilder::structure().field("a", Schema::int32()).build();
@@ -293,6 +322,11 @@ TEST(ValidateValueTest, RecursesIntoMapsArraysAndStructs) {
               validate_value(map, Value::map({{Value::string("a"), Value()}}), "m");
             }),
             "Invalid value: null used for required value of map field: \"m\", schema type: INT32");
+  auto nested = SchemaBuilder::map(Schema::string(), SchemaBuilder::array(Schema::int8()).build()).build();
+  EXPECT_EQ(error_of([&] {
+              validate_value(nested, Value::map({{Value::string("a"), Value::array({Value::string("x")})}}));
+            }),
+            "Invalid value for schema with type INT8: found STRING for element of array value of map value");
 
   auto inner = SchemaBuilder::structure().field("x", Schema::int32()).build();
   auto outer = SchemaBuilder::structure().field("inner", inner).build();
