@@ -6,31 +6,22 @@
 // producer and committing offsets), connectors, the offset store, and the embedded broker if one runs.
 
 #include "app/commands.hpp"
+#include "app/worker_main.hpp"
 #include "core/common/errors.hpp"
 #include "core/common/logging.hpp"
 #include "core/config/config_def.hpp"
-#include "core/config/properties.hpp"
-#include "core/convert/builtins.hpp"
 #include "core/herder/standalone_herder.hpp"
-#include "core/kafka/admin.hpp"
 #include "core/kafka/dev_broker.hpp"
 #include "core/storage/file_offset_store.hpp"
-#include "core/transforms/builtins.hpp"
-#include "core/worker/client_overrides.hpp"
-#include "core/worker/config_providers.hpp"
 #include "core/worker/worker_config.hpp"
 #include "plugins/host/registry.hpp"
 #include "rest-api/rest_server.hpp"
-
-#include <pthread.h>
-#include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -50,9 +41,6 @@ namespace {
 
 constexpr int kUsageError = 2;
 constexpr int kRuntimeError = 1;
-constexpr std::chrono::seconds kClusterIdTimeout{30};
-
-using StringMap = std::map<std::string, std::string>;
 
 std::shared_ptr<spdlog::logger> logger() {
   static const auto instance = log::get("sluice.standalone");
@@ -64,12 +52,6 @@ struct ConnectorRequest {
   StringMap config;
   std::optional<TargetState> initial_state;
 };
-
-StringMap load_properties(const std::string& path) {
-  StringMap out;
-  for (auto& [key, value] : config::load_properties_file(path)) out[key] = std::move(value);
-  return out;
-}
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -176,33 +158,9 @@ void create_single_partition_topics(kafka::DevBroker& broker, const StringMap& c
   }
 }
 
-// "http://host:8083/" -> "host:8083" (Kafka's worker id).
-std::string worker_id_from_url(const std::string& url) {
-  std::string rest = url;
-  if (auto scheme = rest.find("://"); scheme != std::string::npos) rest = rest.substr(scheme + 3);
-  if (auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
-  return rest;
-}
-
-std::int64_t get_long(const StringMap& props, const std::string& key, std::int64_t fallback) {
-  auto it = props.find(key);
-  if (it == props.end()) return fallback;
-  try {
-    return std::stoll(it->second);
-  } catch (const std::exception&) {
-    return fallback;
-  }
-}
-
 int run_standalone(const std::string& worker_file, const std::vector<std::string>& connector_files) {
-  // Block the stop signals before any thread starts: every thread inherits the mask, so SIGTERM/SIGINT stay
-  // pending for sigwait() below instead of interrupting a librdkafka or worker thread.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  // Block the stop signals before any thread starts: every thread inherits the mask.
+  const sigset_t stop_signals = block_stop_signals();
 
   auto log = logger();
   log->info("Kafka Connect standalone worker initializing ...");
@@ -216,21 +174,8 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
   }
 
   // Kafka's plugin scanning happens first; "Kafka version" marks that plugins are loaded (harnesses wait for it).
-  host::PluginRegistry registry;
-  for (auto& builtin : convert::builtin_converters()) registry.register_builtin(std::move(builtin));
-  for (auto& builtin : transforms::builtin_transformations()) registry.register_builtin(std::move(builtin));
-  for (auto& builtin : worker::builtin_config_providers()) registry.register_builtin(std::move(builtin));
-  if (auto path = props.find("plugin.path"); path != props.end() && !path->second.empty()) {
-    log->info("Loading plugins from plugin.path={}", path->second);
-    const auto report = registry.load_plugin_path(path->second);
-    log->info("Loaded {} plugin librar{}, rejected {}", report.loaded, report.loaded == 1 ? "y" : "ies",
-              report.rejected);
-    for (const auto& rejected : registry.rejected()) log->warn("Plugin rejected: {}", rejected.reason);
-  } else {
-    log->info("No plugin.path set: only built-in plugins are available");
-  }
-  log->info("Kafka version: {}", version_string());
-  log->info("Kafka commitId: {}", SLUICE_GIT_COMMIT);
+  std::unique_ptr<host::PluginRegistry> plugins = load_plugins(props, *log);
+  host::PluginRegistry& registry = *plugins;
 
   // Connector files are read up front, so a broken one stops us before anything starts.
   std::vector<std::pair<std::string, ConnectorRequest>> requests;
@@ -270,21 +215,10 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
     return kUsageError;
   }
 
-  std::string cluster_id;
-  try {
-    const auto admin_props =
-        worker::admin_properties(*worker_config, props["bootstrap.servers"],
-                                 worker::parse_override_policy(worker_config->client_config_override_policy()), {},
-                                 "sluice-standalone-cluster-id");
-    kafka::Admin admin(admin_props, "sluice-standalone-cluster-id");
-    cluster_id = admin.cluster_id(kClusterIdTimeout);
-    log->info("Kafka cluster ID: {}", cluster_id);
-  } catch (const ConnectError& e) {
-    log->error("Failed to connect to and describe Kafka cluster at {}: {}. Check the worker's broker connection and "
-               "security properties.",
-               props["bootstrap.servers"], e.what());
-    return kRuntimeError;
-  }
+  const auto found_cluster_id =
+      lookup_cluster_id(*worker_config, props["bootstrap.servers"], "sluice-standalone-cluster-id", *log);
+  if (!found_cluster_id) return kRuntimeError;
+  const std::string cluster_id = *found_cluster_id;
 
   std::unique_ptr<storage::FileOffsetStore> offsets;
   std::unique_ptr<rest::RestServer> rest;
@@ -338,14 +272,7 @@ int run_standalone(const std::string& worker_file, const std::vector<std::string
   }
   log->info("Kafka Connect started");
 
-  int signal_number = 0;
-  if (const int error = sigwait(&stop_signals, &signal_number); error != 0) {
-    log->error("Cannot wait for SIGTERM/SIGINT ({}); stopping", std::strerror(error));
-  } else {
-    log->info("Received {}, shutting down (task.shutdown.graceful.timeout.ms={})",
-              signal_number == SIGINT ? "SIGINT" : "SIGTERM",
-              get_long(props, "task.shutdown.graceful.timeout.ms", 5000));
-  }
+  wait_for_stop_signal(stop_signals, *log, props);
   shutdown();
   return 0;
 }

@@ -12,6 +12,7 @@ void add_version_command(CLI::App& app, int& exit_code);
 void add_plugins_command(CLI::App& app, int& exit_code);
 void add_dev_kafka_command(CLI::App& app, int& exit_code);
 void add_standalone_command(CLI::App& app, int& exit_code);
+void add_distributed_command(CLI::App& app, int& exit_code);
 
 // The version string printed by `sluice version` and GET /.
 const char* version_string();

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   sluice::app::add_plugins_command(app, exit_code);
   sluice::app::add_dev_kafka_command(app, exit_code);
   sluice::app::add_standalone_command(app, exit_code);
+  sluice::app::add_distributed_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

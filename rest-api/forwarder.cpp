@@ -70,6 +70,7 @@ class Exchange {
         url.host, url.port, [this](beast::error_code ec, tcp::resolver::results_type results) {
           if (fail(ec)) return;
           stream_.async_connect(results, [this](beast::error_code ec2, const tcp::endpoint&) {
+            refused_ = ec2 == net::error::connection_refused;
             if (fail(ec2)) return;
             http::async_write(stream_, *request_, [this](beast::error_code ec3, std::size_t) {
               if (fail(ec3)) return;
@@ -83,6 +84,7 @@ class Exchange {
           });
         });
     ioc.run();
+    if (error_ && refused_) throw TargetUnreachableError("IO Error trying to forward REST request: " + *error_);
     if (error_) io_error(*error_);
     auto response = parser_.release();
     return ForwardResponse{static_cast<int>(response.result_int()), std::move(response.body())};
@@ -104,6 +106,7 @@ class Exchange {
   beast::flat_buffer buffer_;
   http::response_parser<http::string_body> parser_;
   std::optional<std::string> error_;
+  bool refused_ = false;
 };
 
 }  // namespace

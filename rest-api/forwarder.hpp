@@ -3,6 +3,8 @@
 // HerderRequestHandler). The Router builds the URL and decides when to forward; a Forwarder only performs
 // one HTTP exchange. HttpForwarder is the real one (Boost.Beast, plain http); tests may substitute another.
 
+#include "core/herder/herder.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -20,11 +22,20 @@ struct ForwardResponse {
   std::string body;
 };
 
+// The target refused the connection: nothing listens at the leader's URL any more (the leader process is gone
+// and the group has not noticed yet). The router answers this with Kafka's 409 "no known leader URL", which
+// clients retry, rather than a 500 (Kafka's answer), because it is the same situation: a rebalance is due.
+class TargetUnreachableError : public herder::RestError {
+ public:
+  explicit TargetUnreachableError(const std::string& message) : herder::RestError(500, message) {}
+};
+
 class Forwarder {
  public:
   virtual ~Forwarder() = default;
   // Performs the exchange. Throws herder::RestError(500, "IO Error trying to forward REST request: ...")
-  // when the leader cannot be reached or does not answer in time.
+  // when the leader cannot be reached or does not answer in time (TargetUnreachableError when the connection
+  // was refused).
   virtual ForwardResponse forward(const ForwardRequest& request) = 0;
 };
 

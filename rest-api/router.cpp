@@ -256,6 +256,24 @@ HttpResponse restart_connector(const Context& ctx) {
   return json_response(202, to_json(*plan));
 }
 
+// Internal (Kafka's ConnectorsResource.putTaskConfigs): a worker hands the leader the task configs its
+// connector generated. The body is a JSON array of string maps.
+HttpResponse put_task_configs(const Context& ctx) {
+  const Json body = ctx.body();
+  if (!body.is_array()) throw BadRequestError("Task configs must be a JSON array of objects");
+  std::vector<herder::StringMap> configs;
+  for (const auto& element : body) {
+    herder::StringMap config;
+    for (auto& [key, value] : parse_string_map(element)) {
+      if (!value) throw BadRequestError("Null value can not be supplied as the configuration value.");
+      config.emplace(key, std::move(*value));
+    }
+    configs.push_back(std::move(config));
+  }
+  ctx.herder.put_task_configs(ctx.params[0], configs);
+  return no_entity(204);
+}
+
 HttpResponse alter_offsets(const Context& ctx) {
   auto offsets = parse_offsets(ctx.body());
   if (!offsets || offsets->empty()) {
@@ -377,6 +395,7 @@ const std::vector<Route>& routes() {
     add({"connectors", P, "config"}, "PATCH", patch_connector_config);
     add({"connectors", P, "status"}, "GET", connector_status);
     add({"connectors", P, "tasks"}, "GET", [](const Context& c) { return ok(to_json(sorted_tasks(c))); });
+    add({"connectors", P, "tasks"}, "POST", put_task_configs);
     add({"connectors", P, "tasks-config"}, "GET", tasks_config);
     add({"connectors", P, "tasks", P, "status"}, "GET", task_status);
     add({"connectors", P, "tasks", P, "restart"}, "POST", restart_task);
@@ -469,8 +488,16 @@ HttpResponse forward_to_leader(Forwarder& forwarder, const Context& ctx,
     start = amp + 1;
   }
   logger()->debug("Forwarding request {} {}", ctx.request.method, url);
-  ForwardResponse leader =
-      forwarder.forward(ForwardRequest{url, ctx.request.method, ctx.request.body, ctx.request.authorization});
+  ForwardResponse leader;
+  try {
+    leader = forwarder.forward(ForwardRequest{url, ctx.request.method, ctx.request.body, ctx.request.authorization});
+  } catch (const TargetUnreachableError& e) {
+    logger()->warn("Leader at {} refused the connection ({}); answering as with no known leader", error.leader_url(),
+                   e.what());
+    throw herder::ConflictError(
+        "Cannot complete request momentarily due to no known leader URL, likely because a rebalance was "
+        "underway.");
+  }
   if (leader.status >= 400) {
     std::optional<std::string> message;
     try {

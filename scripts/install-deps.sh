@@ -13,6 +13,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev kcat binutils curl procps
   # RabbitMQ connector: client library, and the real broker + its CLI tools for tests and benchmarks
   librabbitmq-dev rabbitmq-server amqp-tools
+  # docker-compose.yml is checked with `docker-compose config` (no Docker engine needed)
+  docker-compose python3-yaml
 )
 
 sudo_cmd=()

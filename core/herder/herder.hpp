@@ -200,6 +200,14 @@ class Herder {
   virtual std::vector<PluginDesc> connector_plugins(bool connectors_only) = 0;
   virtual std::vector<ConfigKeyInfo> plugin_config(const std::string& plugin) = 0;
 
+  // Internal (POST /connectors/{name}/tasks, worker to leader): the task configs a connector generated, to be
+  // written to the config topic by the leader. Kafka's standalone herder does not support it (500).
+  virtual void put_task_configs(const std::string& name, const std::vector<StringMap>& configs) {
+    (void)name;
+    (void)configs;
+    throw ConnectError("Kafka Connect in standalone mode does not support externally setting task configurations.");
+  }
+
   virtual std::map<std::string, LoggerLevel> logger_levels() = 0;
   virtual LoggerLevel logger_level(const std::string& logger) = 0;  // NotFoundError "Logger <l> not found."
   // Returns the affected logger names (worker scope). cluster scope applies everywhere.

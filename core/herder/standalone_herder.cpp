@@ -5,13 +5,11 @@
 #include "core/common/logging.hpp"
 #include "core/herder/config_transformer.hpp"
 #include "core/herder/connector_validator.hpp"
+#include "core/herder/herder_support.hpp"
 #include "core/worker/worker_config.hpp"
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-#include <cctype>
-#include <regex>
 #include <utility>
 
 namespace sluice::herder {
@@ -20,44 +18,6 @@ namespace {
 std::shared_ptr<spdlog::logger> logger() {
   static const auto instance = log::get("sluice.herder");
   return instance;
-}
-
-// Kafka's ConfigTransformer.DEFAULT_PATTERN: ${provider:[path:]key}.
-const std::regex& placeholder_pattern() {
-  static const std::regex pattern(R"(\$\{([^}]*?):(([^}]*?):)?([^}]*?)\})");
-  return pattern;
-}
-
-// Kafka's reverseTransform: task configs keep the connector's ${...} placeholders for keys that had them, so
-// secrets resolved for the running instance are never stored or shown.
-std::vector<StringMap> reverse_transform(const StringMap& raw_connector, std::vector<StringMap> task_configs) {
-  std::vector<std::pair<std::string, std::string>> keyed;
-  for (const auto& [key, value] : raw_connector) {
-    if (std::regex_search(value, placeholder_pattern())) keyed.emplace_back(key, value);
-  }
-  if (keyed.empty()) return task_configs;
-  for (auto& task : task_configs) {
-    for (const auto& [key, value] : keyed) {
-      if (auto it = task.find(key); it != task.end()) it->second = value;
-    }
-  }
-  return task_configs;
-}
-
-std::vector<ConnectorTaskId> task_ids(const std::string& name, std::size_t count) {
-  std::vector<ConnectorTaskId> ids;
-  ids.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) ids.push_back(ConnectorTaskId{name, static_cast<int>(i)});
-  return ids;
-}
-
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-  return text;
-}
-
-LoggerLevel to_logger_level(const log::LoggerState& state) {
-  return LoggerLevel{log::level_name(state.level), state.last_modified};
 }
 
 }  // namespace
@@ -133,15 +93,7 @@ StandaloneHerder::Connector& StandaloneHerder::require(const std::string& name, 
   return it->second;
 }
 
-std::string StandaloneHerder::type_of(const StringMap& config) const {
-  auto it = config.find("connector.class");
-  if (it == config.end()) return "unknown";
-  const api::PluginInfo* info = plugins_.find(it->second);
-  if (info == nullptr) return "unknown";
-  if (info->kind == api::PluginKind::SourceConnector) return "source";
-  if (info->kind == api::PluginKind::SinkConnector) return "sink";
-  return "unknown";
-}
+std::string StandaloneHerder::type_of(const StringMap& config) const { return connector_type(plugins_, config); }
 
 ConnectorInfo StandaloneHerder::info_of(const std::string& name, const Connector& c) const {
   return ConnectorInfo{name, c.config, task_ids(name, c.tasks.size()), type_of(c.config)};
@@ -591,21 +543,7 @@ void StandaloneHerder::reset_active_topics(const std::string& name) {
 ConfigInfos StandaloneHerder::validate_connector_config(const StringMap& config) { return validator_->validate(config); }
 
 std::vector<PluginDesc> StandaloneHerder::connector_plugins(bool connectors_only) {
-  // Kafka's ConnectorPluginsResource order: sinks, sources, then transformations, predicates, converters and
-  // header converters. Config providers are not listed.
-  std::vector<api::PluginKind> kinds = {api::PluginKind::SinkConnector, api::PluginKind::SourceConnector};
-  if (!connectors_only) {
-    kinds.insert(kinds.end(), {api::PluginKind::Transformation, api::PluginKind::Predicate, api::PluginKind::Converter,
-                               api::PluginKind::HeaderConverter});
-  }
-  const auto all = plugins_.plugins();
-  std::vector<PluginDesc> out;
-  for (auto kind : kinds) {
-    for (const auto& p : all) {
-      if (p.kind == kind) out.push_back(PluginDesc{p.class_name, api::plugin_kind_name(kind), p.version});
-    }
-  }
-  return out;
+  return list_connector_plugins(plugins_, connectors_only);
 }
 
 std::vector<ConfigKeyInfo> StandaloneHerder::plugin_config(const std::string& plugin) {
@@ -614,27 +552,14 @@ std::vector<ConfigKeyInfo> StandaloneHerder::plugin_config(const std::string& pl
 
 // ---- Herder: loggers ---------------------------------------------------------------------------------------
 
-std::map<std::string, LoggerLevel> StandaloneHerder::logger_levels() {
-  std::map<std::string, LoggerLevel> out;
-  for (const auto& [name, state] : log::logger_levels()) out.emplace(name, to_logger_level(state));
-  return out;
-}
+std::map<std::string, LoggerLevel> StandaloneHerder::logger_levels() { return current_logger_levels(); }
 
-LoggerLevel StandaloneHerder::logger_level(const std::string& name) {
-  auto state = log::logger_level(name);
-  if (!state) throw NotFoundError("Logger " + name + " not found.");
-  return to_logger_level(*state);
-}
+LoggerLevel StandaloneHerder::logger_level(const std::string& name) { return current_logger_level(name); }
 
 std::vector<std::string> StandaloneHerder::set_logger_level(const std::string& name, const std::string& level,
                                                             bool /*cluster_scope*/) {
-  // log4j's level names; spdlog has no FATAL or ALL, so they map to the nearest level.
-  const std::string wanted = upper(level);
-  std::optional<log::Level> parsed = wanted == "ALL" ? std::optional(log::Level::Trace) : log::parse_level(wanted);
-  if (!parsed) throw NotFoundError("invalid log level '" + level + "'.");
   // Standalone: this worker is the whole cluster, so cluster scope is applied locally too.
-  logger()->info("Setting level of namespace {} and children to {}", name, log::level_name(*parsed));
-  return log::set_namespace_level(name, *parsed);
+  return apply_logger_level(name, level);
 }
 
 }  // namespace sluice::herder

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <array>
 #include <memory>
 
 #include "core/kafka/client_config.hpp"
@@ -18,6 +19,7 @@ struct AdminDeleter {
   void operator()(rd_kafka_AlterConsumerGroupOffsets_t* r) const noexcept { rd_kafka_AlterConsumerGroupOffsets_destroy(r); }
   void operator()(rd_kafka_DeleteConsumerGroupOffsets_t* r) const noexcept { rd_kafka_DeleteConsumerGroupOffsets_destroy(r); }
   void operator()(rd_kafka_DeleteGroup_t* r) const noexcept { rd_kafka_DeleteGroup_destroy(r); }
+  void operator()(rd_kafka_NewTopic_t* t) const noexcept { rd_kafka_NewTopic_destroy(t); }
 };
 template <typename T>
 using Owned = std::unique_ptr<T, AdminDeleter>;
@@ -93,6 +95,79 @@ bool Admin::is_dev_broker(std::chrono::milliseconds timeout) {
 
 std::map<std::string, int> Admin::partition_counts(std::chrono::milliseconds timeout) {
   return fetch_partition_counts(*rk_, timeout);
+}
+
+std::optional<int> Admin::partition_count(const std::string& topic, std::chrono::milliseconds timeout) {
+  TopicHandle rkt{rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr)};
+  if (!rkt) {
+    throw KafkaError("The " + name_ + " could not look up topic " + topic + ": " +
+                         rd_kafka_err2str(rd_kafka_last_error()),
+                     rd_kafka_last_error(), false);
+  }
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(rk_.get(), /*all_topics=*/0, rkt.get(), &raw, static_cast<int>(timeout.count()));
+  MetadataHandle metadata{raw};
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    throw KafkaError("The " + name_ + " could not read the metadata of topic " + topic + " within " +
+                         std::to_string(timeout.count()) + " ms: " + rd_kafka_err2str(err),
+                     err, true);
+  }
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const auto& t = metadata->topics[i];
+    if (topic != t.topic) continue;
+    switch (t.err) {
+      case RD_KAFKA_RESP_ERR_NO_ERROR:
+        if (t.partition_cnt > 0) return t.partition_cnt;
+        return std::nullopt;
+      case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+      case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+        return std::nullopt;
+      default:
+        throw KafkaError("The " + name_ + " could not read the metadata of topic " + topic + ": " +
+                             rd_kafka_err2str(t.err),
+                         t.err, false);
+    }
+  }
+  return std::nullopt;
+}
+
+bool Admin::create_topic(const NewTopic& topic, std::chrono::milliseconds timeout) {
+  const std::string what = "The " + name_ + " could not create topic " + topic.name;
+  if (is_dev_broker(timeout)) {
+    throw KafkaError(what + ": the dev broker has no CreateTopics API", RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE, false);
+  }
+  std::array<char, 512> errstr{};
+  Owned<rd_kafka_NewTopic_t> request{rd_kafka_NewTopic_new(topic.name.c_str(), topic.partitions,
+                                                           topic.replication_factor, errstr.data(), errstr.size())};
+  if (!request) throw KafkaError(what + ": " + errstr.data(), RD_KAFKA_RESP_ERR__INVALID_ARG, false);
+  for (const auto& [key, value] : topic.configs) {
+    if (const rd_kafka_resp_err_t err = rd_kafka_NewTopic_set_config(request.get(), key.c_str(), value.c_str());
+        err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw KafkaError(what + ": invalid topic config " + key + "=" + value + ": " + rd_kafka_err2str(err), err,
+                       false);
+    }
+  }
+  Owned<rd_kafka_queue_t> queue{rd_kafka_queue_new(rk_.get())};
+  auto opts = options(rk_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS, timeout);
+  rd_kafka_AdminOptions_set_operation_timeout(opts.get(), static_cast<int>(timeout.count()), errstr.data(),
+                                              errstr.size());
+  rd_kafka_NewTopic_t* requests[] = {request.get()};
+  rd_kafka_CreateTopics(rk_.get(), requests, 1, opts.get(), queue.get());
+  Owned<rd_kafka_event_t> event = await(queue.get(), timeout, what);
+  const auto* result = rd_kafka_event_CreateTopics_result(event.get());
+  std::size_t count = 0;
+  const rd_kafka_topic_result_t** topics = rd_kafka_CreateTopics_result_topics(result, &count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const rd_kafka_resp_err_t err = rd_kafka_topic_result_error(topics[i]);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;
+    if (err == RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) return false;
+    const char* message = rd_kafka_topic_result_error_string(topics[i]);
+    throw KafkaError(what + ": " + (message != nullptr ? message : rd_kafka_err2str(err)) + " (" +
+                         rd_kafka_err2name(err) + ")",
+                     err, false);
+  }
+  throw KafkaError(what + ": the broker's answer did not mention the topic", RD_KAFKA_RESP_ERR__BAD_MSG, false);
 }
 
 std::map<TopicPartition, std::int64_t> Admin::list_group_offsets(

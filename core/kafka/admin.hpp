@@ -1,13 +1,14 @@
 #pragma once
-// Admin: synchronous metadata and consumer-group operations (Kafka's Admin client, the part the worker
-// needs): partition counts, the cluster id, a group's committed offsets, altering and deleting them,
-// deleting a group, partition watermarks.
+// Admin: synchronous metadata, topic and consumer-group operations (Kafka's Admin client, the part the worker
+// needs): partition counts, the cluster id, creating topics, a group's committed offsets, altering and deleting
+// them, deleting a group, partition watermarks.
 //
 // The dev broker (librdkafka's mock cluster, see dev_broker.hpp) has no CreateTopics, OffsetDelete or
 // DeleteGroups. librdkafka 2.0.2 aborts the whole process (an assertion in its request code) when an
-// OffsetDelete or DeleteGroups request fails because the broker lacks the API, so these calls first check
-// is_dev_broker() and throw KafkaError (code RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) there instead of
-// sending the request. Callers choose a fallback.
+// OffsetDelete or DeleteGroups request fails because the broker lacks the API, and a CreateTopics request
+// only times out there ("Failed while waiting for controller"), so these calls first check is_dev_broker()
+// and throw KafkaError (code RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE) there instead of sending the request.
+// Callers choose a fallback.
 //
 // Threads: every method blocks the calling thread up to its timeout; one Admin may be used from several
 // threads (librdkafka handles are thread-safe).
@@ -28,6 +29,15 @@
 
 namespace sluice::kafka {
 
+// A topic to create (Kafka's NewTopic). -1 partitions or replication factor: the broker's default (brokers
+// 2.4 and newer).
+struct NewTopic {
+  std::string name;
+  int partitions = -1;
+  int replication_factor = -1;
+  std::map<std::string, std::string> configs;  // topic configs, e.g. cleanup.policy=compact
+};
+
 class Admin {
  public:
   // `properties`: Java or librdkafka client properties (bootstrap.servers, security settings).
@@ -40,6 +50,16 @@ class Admin {
 
   // Partition counts of every topic in the cluster (one Metadata request).
   std::map<std::string, int> partition_counts(std::chrono::milliseconds timeout);
+  // The partition count of one topic (a Metadata request for that topic only), nullopt while the broker does
+  // not know it or has no leader for it yet. Brokers that create topics on first use (the dev broker, Kafka
+  // with auto.create.topics.enable) may create it on this request. Throws KafkaError when no broker answers in
+  // time or the broker refuses (e.g. TOPIC_AUTHORIZATION_FAILED).
+  std::optional<int> partition_count(const std::string& topic, std::chrono::milliseconds timeout);
+
+  // Creates a topic (CreateTopics). True when it was created, false when it already existed. Throws KafkaError
+  // with the broker's message otherwise (e.g. INVALID_REPLICATION_FACTOR), and _UNSUPPORTED_FEATURE on the dev
+  // broker without sending the request.
+  bool create_topic(const NewTopic& topic, std::chrono::milliseconds timeout);
 
   // A group's committed next-offsets. `partitions` nullopt: every partition the group committed (the dev
   // broker answers this with nothing; pass the partitions there). Partitions without a committed offset

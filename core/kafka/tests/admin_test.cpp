@@ -53,6 +53,31 @@ TEST(Admin, DeletingGroupsOrOffsetsIsRefusedOnTheDevBrokerWithoutSendingTheReque
   }
 }
 
+TEST(Admin, ReadsOneTopicsPartitionCount) {
+  DevBroker broker;
+  broker.create_topic("p3", 3);
+  Admin admin({{"bootstrap.servers", broker.bootstrap()}}, "admin for test");
+  EXPECT_EQ(admin.partition_count("p3", 10s), 3);
+  EXPECT_EQ(admin.partition_count(DevBroker::kConfigTopic, 10s), 1);
+  // The dev broker creates a topic on the first metadata request that names it (4 partitions), as Kafka does
+  // with auto.create.topics.enable=true; the all-topics request never does.
+  EXPECT_EQ(admin.partition_counts(10s).count("fresh"), 0u);
+  EXPECT_EQ(admin.partition_count("fresh", 10s), DevBroker::kAutoCreatedTopicPartitions);
+}
+
+TEST(Admin, CreatingTopicsIsRefusedOnTheDevBrokerWithoutSendingTheRequest) {
+  DevBroker broker;
+  Admin admin({{"bootstrap.servers", broker.bootstrap()}}, "admin for test");
+  try {
+    admin.create_topic({.name = "t", .partitions = 1, .replication_factor = 1, .configs = {{"cleanup.policy", "compact"}}},
+                       10s);
+    FAIL() << "expected KafkaError";
+  } catch (const KafkaError& e) {
+    EXPECT_EQ(e.code(), RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE);
+    EXPECT_STREQ(e.what(), "The admin for test could not create topic t: the dev broker has no CreateTopics API");
+  }
+}
+
 TEST(Admin, ReadsWatermarks) {
   DevBroker broker;
   broker.create_topic("w", 1);
