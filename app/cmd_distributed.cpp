@@ -46,9 +46,10 @@ std::shared_ptr<spdlog::logger> logger() {
   return instance;
 }
 
-// POST <leader>/connectors/<name>/tasks?forward=true with the task configs (Kafka's internal request).
+// POST <leader>/connectors/<name>/tasks?forward=true with the task configs and the signature headers (Kafka's
+// internal request).
 void forward_task_configs(rest::Forwarder& forwarder, const std::string& leader_url, const std::string& connector,
-                          const std::vector<StringMap>& configs) {
+                          const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string url = leader_url;
   while (!url.empty() && url.back() == '/') url.pop_back();
   std::string encoded;
@@ -63,9 +64,7 @@ void forward_task_configs(rest::Forwarder& forwarder, const std::string& leader_
     }
   }
   url += "/connectors/" + encoded + "/tasks?forward=true";
-  nlohmann::json body = nlohmann::json::array();
-  for (const auto& config : configs) body.push_back(config);
-  const rest::ForwardResponse response = forwarder.forward(rest::ForwardRequest{url, "POST", body.dump(), ""});
+  const rest::ForwardResponse response = forwarder.forward(rest::ForwardRequest{url, "POST", body, "", headers});
   if (response.status < 200 || response.status >= 300) {
     std::string message = response.body;
     try {
@@ -137,8 +136,8 @@ int run_distributed(const std::string& worker_file) {
     kafka::ConnectCoordinatorConfig coordinator = kafka::connect_coordinator_config(props, advertised);
     herder::DistributedHerderOptions options{version_string(), SLUICE_GIT_COMMIT, *cluster_id,
                                              [&forwarder](const std::string& leader, const std::string& connector,
-                                                          const std::vector<StringMap>& task_configs) {
-                                               forward_task_configs(forwarder, leader, connector, task_configs);
+                                                          const std::string& body, const auto& headers) {
+                                               forward_task_configs(forwarder, leader, connector, body, headers);
                                              }};
     // The herder registers itself as the config store's listener, so it must exist before the store reads.
     herder = std::make_unique<herder::DistributedHerder>(worker_id, *worker_config, *plugins, *offsets, *configs,

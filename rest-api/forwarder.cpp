@@ -123,6 +123,7 @@ ForwardResponse HttpForwarder::forward(const ForwardRequest& request) {
   req.set(http::field::user_agent, "kafka-connect");
   req.set(http::field::connection, "close");
   if (!request.authorization.empty()) req.set(http::field::authorization, request.authorization);
+  for (const auto& [name, value] : request.headers) req.set(name, value);
   if (!request.body.empty()) {
     req.set(http::field::content_type, "application/json");
     req.body() = request.body;

@@ -7,6 +7,8 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sluice::rest {
 
@@ -15,6 +17,7 @@ struct ForwardRequest {
   std::string method;         // GET, POST, PUT, PATCH, DELETE
   std::string body;           // empty: no body
   std::string authorization;  // copied from the original request when present (as Kafka does)
+  std::vector<std::pair<std::string, std::string>> headers;  // more headers (inter-worker signatures)
 };
 
 struct ForwardResponse {

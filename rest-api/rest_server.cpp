@@ -4,6 +4,7 @@
 #include "core/common/logging.hpp"
 #include "core/herder/herder.hpp"
 #include "rest-api/error_mapper.hpp"
+#include "core/herder/request_signature.hpp"
 #include "rest-api/forwarder.hpp"
 #include "rest-api/router.hpp"
 #include "rest-api/url.hpp"
@@ -251,6 +252,10 @@ class Session : public std::enable_shared_from_this<Session> {
       request.content_type = std::string(ct->value());
     if (auto auth = req.find(http::field::authorization); auth != req.end()) {
       request.authorization = std::string(auth->value());
+    }
+    if (auto sig = req.find(herder::kSignatureHeader); sig != req.end()) request.connect_signature = std::string(sig->value());
+    if (auto alg = req.find(herder::kSignatureAlgorithmHeader); alg != req.end()) {
+      request.connect_signature_algorithm = std::string(alg->value());
     }
 
     const std::uint64_t id = ++request_id_;

@@ -3,6 +3,7 @@
 #include "core/common/errors.hpp"
 #include "core/common/logging.hpp"
 #include "core/herder/herder.hpp"
+#include "core/herder/request_signature.hpp"
 #include "rest-api/entities.hpp"
 #include "rest-api/error_mapper.hpp"
 #include "rest-api/json_input.hpp"
@@ -270,7 +271,12 @@ HttpResponse put_task_configs(const Context& ctx) {
     }
     configs.push_back(std::move(config));
   }
-  ctx.herder.put_task_configs(ctx.params[0], configs);
+  std::optional<herder::InternalRequestSignature> signature;
+  if (!ctx.request.connect_signature.empty()) {
+    signature = herder::InternalRequestSignature{ctx.request.connect_signature_algorithm, ctx.request.connect_signature,
+                                                 ctx.request.body};
+  }
+  ctx.herder.put_task_configs(ctx.params[0], configs, signature);
   return no_entity(204);
 }
 
@@ -490,7 +496,12 @@ HttpResponse forward_to_leader(Forwarder& forwarder, const Context& ctx,
   logger()->debug("Forwarding request {} {}", ctx.request.method, url);
   ForwardResponse leader;
   try {
-    leader = forwarder.forward(ForwardRequest{url, ctx.request.method, ctx.request.body, ctx.request.authorization});
+    ForwardRequest request{url, ctx.request.method, ctx.request.body, ctx.request.authorization, {}};
+    if (!ctx.request.connect_signature.empty()) {
+      request.headers.emplace_back(herder::kSignatureHeader, ctx.request.connect_signature);
+      request.headers.emplace_back(herder::kSignatureAlgorithmHeader, ctx.request.connect_signature_algorithm);
+    }
+    leader = forwarder.forward(request);
   } catch (const TargetUnreachableError& e) {
     logger()->warn("Leader at {} refused the connection ({}); answering as with no known leader", error.leader_url(),
                    e.what());

@@ -28,6 +28,10 @@ struct HttpRequest {
   std::string base_url;       // "http://<Host header>" used for Location headers
   std::string content_type;   // empty when absent
   std::string authorization;  // empty when absent; copied to forwarded requests
+  // Inter-worker signature headers (X-Connect-Authorization, X-Connect-Request-Signature-Algorithm); empty when
+  // absent; copied to forwarded requests.
+  std::string connect_signature;
+  std::string connect_signature_algorithm;
 };
 
 struct HttpResponse {

@@ -7,9 +7,12 @@
 #include "core/herder/config_transformer.hpp"
 #include "core/herder/connector_validator.hpp"
 #include "core/herder/herder_support.hpp"
+#include "core/herder/request_signature.hpp"
+#include "core/kafka/protocol/sasl.hpp"
 #include "core/storage/status_store.hpp"
 #include "core/worker/worker_config.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -55,6 +58,17 @@ ClusterConfigSnapshot assignment_snapshot(const ClusterConfigState& state) {
   return out;
 }
 
+std::size_t key_size_bytes(const worker::WorkerConfig& config) {
+  auto it = config.originals().find("inter.worker.key.size");
+  if (it == config.originals().end() || it->second.empty()) return 32;  // HmacSHA256's default key size
+  return static_cast<std::size_t>(std::max(8, std::stoi(it->second) / 8));
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 bool is_restart_target(bool only_failed, const std::optional<StatusRecord>& status) {
   return !only_failed || (status && status->state == State::Failed);
 }
@@ -77,6 +91,11 @@ DistributedHerder::DistributedHerder(std::string worker_id, const worker::Worker
       topic_tracking_reset_(config.topic_tracking_reset_allowed()),
       sync_timeout_(config.config().get_int("worker.sync.timeout.ms")),
       unsync_backoff_(config.config().get_int("worker.unsync.backoff.ms")),
+      key_ttl_(config.config().get_int("inter.worker.key.ttl.ms")),
+      key_algorithm_(config.config().get_string("inter.worker.key.generation.algorithm")),
+      key_bytes_(key_size_bytes(config)),
+      signature_algorithm_(config.config().get_string("inter.worker.signature.algorithm")),
+      verification_algorithms_(config.config().get_list("inter.worker.verification.algorithms")),
       validator_(std::make_unique<ConnectorValidator>(plugins, config.client_config_override_policy())),
       transformer_(std::make_unique<ConfigTransformer>(plugins, config.originals())),
       assignor_(std::make_unique<IncrementalCooperativeAssignor>(
@@ -319,6 +338,43 @@ void DistributedHerder::apply_assignment() {
   }
   ready_ = true;
   check_rebalance_needed();
+  maybe_rotate_session_key();
+}
+
+bool DistributedHerder::request_validation_enabled() const {
+  return coordinator_->current_protocol() == kafka::ConnectProtocol::Sessioned;
+}
+
+void DistributedHerder::maybe_rotate_session_key() {
+  {
+    MutexLock lock(state_mu_);
+    if (!leader_ || !request_validation_enabled()) return;
+  }
+  const auto key = configs_.snapshot().session_key;
+  const std::int64_t now = now_ms();
+  std::int64_t expires = key ? key->creation_timestamp + key_ttl_.count() : 0;
+  if (!key || expires <= now) {
+    try {
+      storage::SessionKeyRecord fresh{kafka::protocol::base64_encode(random_key(key_bytes_)), key_algorithm_, now};
+      configs_.put_session_key(fresh);
+      logger()->info("Wrote a new session key for signing inter-worker requests ({}, valid for {} ms)", key_algorithm_,
+                     key_ttl_.count());
+      expires = now + key_ttl_.count();
+    } catch (const std::exception& e) {
+      logger()->error("Could not write a new session key: {}; retrying in 1 s", e.what());
+      expires = now + 1000;
+    }
+  }
+  MutexLock lock(state_mu_);
+  if (key_check_scheduled_) return;
+  key_check_scheduled_ = true;
+  schedule(std::chrono::milliseconds(std::max<std::int64_t>(expires - now, 1000)), [this] {
+    {
+      MutexLock relock(state_mu_);
+      key_check_scheduled_ = false;
+    }
+    maybe_rotate_session_key();
+  });
 }
 
 void DistributedHerder::reconcile() {
@@ -431,7 +487,19 @@ void DistributedHerder::reconfigure_connector(const std::string& name, int attem
     } else if (leader.empty()) {
       throw ConnectError("no leader is known yet");
     } else if (options_.forward_task_configs) {
-      options_.forward_task_configs(leader, name, generated);
+      nlohmann::json array = nlohmann::json::array();
+      for (const auto& config : generated) array.push_back(config);
+      const std::string body = array.dump();
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (request_validation_enabled()) {
+        const auto key = configs_.snapshot().session_key;
+        if (!key) throw ConnectError("no session key has been distributed yet to sign the request");
+        const auto raw = kafka::protocol::base64_decode(key->key_base64);
+        if (!raw) throw ConnectError("the session key in the config topic is not valid base64");
+        headers.emplace_back(kSignatureHeader, sign_request(signature_algorithm_, *raw, body));
+        headers.emplace_back(kSignatureAlgorithmHeader, signature_algorithm_);
+      }
+      options_.forward_task_configs(leader, name, body, headers);
     } else {
       throw ConnectError("this worker cannot reach the leader's REST API");
     }
@@ -800,7 +868,28 @@ void DistributedHerder::delete_connector(const std::string& name) {
   if (topic_tracking_) worker_->reset_active_topics(name);
 }
 
-void DistributedHerder::put_task_configs(const std::string& name, const std::vector<StringMap>& configs) {
+void DistributedHerder::put_task_configs(const std::string& name, const std::vector<StringMap>& configs,
+                                         const std::optional<InternalRequestSignature>& signature) {
+  // Kafka checks the signature first (connect.protocol=sessioned), then leadership.
+  if (request_validation_enabled()) {
+    if (!signature) throw BadRequestError("Internal request missing required signature");
+    if (std::find(verification_algorithms_.begin(), verification_algorithms_.end(), signature->algorithm) ==
+        verification_algorithms_.end()) {
+      std::string permitted;
+      for (const auto& a : verification_algorithms_) permitted += (permitted.empty() ? "" : ", ") + a;
+      throw BadRequestError("This worker does not support the '" + signature->algorithm +
+                            "' key signing algorithm used by other workers. This worker is currently configured to "
+                            "use: [" +
+                            permitted +
+                            "]. Check that all workers' configuration files permit the same set of signature "
+                            "algorithms, and correct any misconfigured worker and restart it.");
+    }
+    const auto key = configs_.snapshot().session_key;
+    const auto raw = key ? kafka::protocol::base64_decode(key->key_base64) : std::nullopt;
+    if (!raw || !signature_valid(signature->algorithm, *raw, signature->body, signature->signature)) {
+      throw RestError(403, "Internal request contained invalid signature.");
+    }
+  }
   require_leader("Only the leader may write task configurations.");
   require_connector(snapshot(), name, "Connector " + name + " not found");
   configs_.put_task_configs(name, configs);

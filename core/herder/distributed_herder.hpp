@@ -43,6 +43,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace sluice::api {
@@ -66,10 +67,11 @@ struct DistributedHerderOptions {
   std::string version;           // GET / "version"
   std::string commit;            // GET / "commit"
   std::string kafka_cluster_id;  // GET / "kafka_cluster_id"
-  // Sends a connector's generated task configs to the leader (POST <leader>/connectors/<name>/tasks). Throws
-  // ConnectError when the leader does not accept them; the herder retries.
-  std::function<void(const std::string& leader_url, const std::string& connector,
-                     const std::vector<StringMap>& configs)>
+  // Sends a connector's generated task configs to the leader: POST <leader>/connectors/<name>/tasks with `body`
+  // (a JSON array of the configs) and `headers` (the request signature, when the cluster signs requests).
+  // Throws ConnectError when the leader does not accept them; the herder retries.
+  std::function<void(const std::string& leader_url, const std::string& connector, const std::string& body,
+                     const std::vector<std::pair<std::string, std::string>>& headers)>
       forward_task_configs;
 };
 
@@ -121,7 +123,8 @@ class DistributedHerder final : public Herder,
   ConfigInfos validate_connector_config(const StringMap& config) override;
   std::vector<PluginDesc> connector_plugins(bool connectors_only) override;
   std::vector<ConfigKeyInfo> plugin_config(const std::string& plugin) override;
-  void put_task_configs(const std::string& name, const std::vector<StringMap>& configs) override;
+  void put_task_configs(const std::string& name, const std::vector<StringMap>& configs,
+                        const std::optional<InternalRequestSignature>& signature) override;
   std::map<std::string, LoggerLevel> logger_levels() override;
   LoggerLevel logger_level(const std::string& logger) override;
   std::vector<std::string> set_logger_level(const std::string& logger, const std::string& level,
@@ -173,6 +176,10 @@ class DistributedHerder final : public Herder,
   void handle_restart_request(const storage::RestartRequestRecord& request);
   // Leader: rebalance when the configured work differs from what the last assignment covered.
   void check_rebalance_needed();
+  // Leader with connect.protocol=sessioned: writes a new session key when there is none or it expired
+  // (inter.worker.key.ttl.ms), and schedules the next check.
+  void maybe_rotate_session_key();
+  bool request_validation_enabled() const;  // the group runs the sessioned protocol
 
   // Helpers for REST threads.
   storage::ClusterConfigState snapshot() const;
@@ -200,6 +207,11 @@ class DistributedHerder final : public Herder,
   const bool topic_tracking_reset_;
   const std::chrono::milliseconds sync_timeout_;    // worker.sync.timeout.ms
   const std::chrono::milliseconds unsync_backoff_;  // worker.unsync.backoff.ms
+  const std::chrono::milliseconds key_ttl_;         // inter.worker.key.ttl.ms
+  const std::string key_algorithm_;                 // inter.worker.key.generation.algorithm
+  const std::size_t key_bytes_;                     // inter.worker.key.size / 8 (default 32)
+  const std::string signature_algorithm_;           // inter.worker.signature.algorithm
+  const std::vector<std::string> verification_algorithms_;  // inter.worker.verification.algorithms
   const std::unique_ptr<ConnectorValidator> validator_;
   const std::unique_ptr<ConfigTransformer> transformer_;
   const std::unique_ptr<IncrementalCooperativeAssignor> assignor_;  // leader's; used on the rebalance thread only
@@ -218,6 +230,7 @@ class DistributedHerder final : public Herder,
   std::map<std::string, int> assigned_task_counts_ SLUICE_GUARDED_BY(state_mu_);         // what it covered
   bool leader_ SLUICE_GUARDED_BY(state_mu_) = false;
   bool elected_ SLUICE_GUARDED_BY(state_mu_) = false;  // on_leader_elected ran in the current rebalance
+  bool key_check_scheduled_ SLUICE_GUARDED_BY(state_mu_) = false;
   // This worker's own work (copy for REST reads; the truth is target_ under work_mu_).
   std::set<std::string> owned_connectors_ SLUICE_GUARDED_BY(state_mu_);
   std::set<ConnectorTaskId> owned_tasks_ SLUICE_GUARDED_BY(state_mu_);

@@ -155,6 +155,14 @@ struct HealthInfo {
   std::string message;
 };
 
+// A worker-to-worker request's signature headers (Kafka's InternalRequestSignature): X-Connect-Authorization and
+// X-Connect-Request-Signature-Algorithm, with the exact body bytes they sign.
+struct InternalRequestSignature {
+  std::string algorithm;
+  std::string signature;  // base64
+  std::string body;
+};
+
 struct LoggerLevel {
   std::string level;
   std::optional<std::int64_t> last_modified;
@@ -201,10 +209,13 @@ class Herder {
   virtual std::vector<ConfigKeyInfo> plugin_config(const std::string& plugin) = 0;
 
   // Internal (POST /connectors/{name}/tasks, worker to leader): the task configs a connector generated, to be
-  // written to the config topic by the leader. Kafka's standalone herder does not support it (500).
-  virtual void put_task_configs(const std::string& name, const std::vector<StringMap>& configs) {
+  // written to the config topic by the leader; signed when the cluster uses connect.protocol=sessioned. Kafka's
+  // standalone herder does not support it (500).
+  virtual void put_task_configs(const std::string& name, const std::vector<StringMap>& configs,
+                                const std::optional<InternalRequestSignature>& signature) {
     (void)name;
     (void)configs;
+    (void)signature;
     throw ConnectError("Kafka Connect in standalone mode does not support externally setting task configurations.");
   }
 
