@@ -130,7 +130,9 @@ TEST_F(ForwardingTest, UnknownLeaderIs409) {
                        "rebalance was underway."));
 }
 
-TEST_F(ForwardingTest, UnreachableLeaderIs500IoError) {
+// Kafka answers 500 "IO Error trying to forward REST request: Connection refused" here; sluice answers the 409
+// that clients retry: nothing listens at the leader's address, so the leader is gone and a rebalance is due.
+TEST_F(ForwardingTest, RefusedLeaderConnectionIs409NoKnownLeader) {
   std::uint16_t closed_port = 0;
   {
     boost::asio::io_context ioc;
@@ -139,8 +141,28 @@ TEST_F(ForwardingTest, UnreachableLeaderIs500IoError) {
   }
   not_leader(follower_herder_, "patch_connector_config", "http://127.0.0.1:" + std::to_string(closed_port));
   auto r = http(follower_port_, "PATCH", "/connectors/a/config", std::string("{}"));
-  EXPECT_EQ(r.status, 500);
-  EXPECT_EQ(r.body, error_json(500, "IO Error trying to forward REST request: Connection refused"));
+  EXPECT_EQ(r.status, 409);
+  EXPECT_EQ(r.body,
+            error_json(409,
+                       "Cannot complete request momentarily due to no known leader URL, likely because a "
+                       "rebalance was underway."));
+}
+
+TEST(HttpForwarderTest, ARefusedConnectionIsTargetUnreachable) {
+  std::uint16_t closed_port = 0;
+  {
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::acceptor probe(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    closed_port = probe.local_endpoint().port();
+  }
+  HttpForwarder forwarder(std::chrono::milliseconds(2000));
+  try {
+    forwarder.forward({"http://127.0.0.1:" + std::to_string(closed_port) + "/connectors", "GET", "", "", {}});
+    FAIL() << "expected TargetUnreachableError";
+  } catch (const TargetUnreachableError& e) {
+    EXPECT_EQ(e.status(), 500);
+    EXPECT_STREQ(e.what(), "IO Error trying to forward REST request: Connection refused");
+  }
 }
 
 TEST(HttpForwarderTest, TimesOutOnASilentLeader) {
@@ -149,7 +171,7 @@ TEST(HttpForwarderTest, TimesOutOnASilentLeader) {
   HttpForwarder forwarder(std::chrono::milliseconds(200));
   try {
     forwarder.forward({"http://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/connectors",
-                       "GET", "", ""});
+                       "GET", "", "", {}});
     FAIL() << "expected RestError";
   } catch (const herder::RestError& e) {
     EXPECT_EQ(e.status(), 500);
