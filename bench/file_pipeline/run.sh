@@ -184,6 +184,7 @@ if ! cmp -s <(sort "$input") <(sort "$output"); then
   exit 1
 fi
 busy_rss=$(awk '/^VmRSS/ { print $2, $3 }' "/proc/$worker/status")
+peak_rss=$(awk '/^VmHWM/ { print $2, $3 }' "/proc/$worker/status")
 
 # ---- report -------------------------------------------------------------------------------------------------
 ratio() { python3 -c "print(f'{$2 / $1:.2f}x')"; }  # sluice rate / kcat rate = kcat time / sluice time
@@ -200,5 +201,5 @@ printf 'ratio sluice/kcat (target >= 0.80x): source %s, sink %s (vs kcat -G %s; 
   "$(ratio "$sluice_source" "$kcat_source")" "$(ratio "$sluice_sink" "$kcat_sink")" "$(ratio "$sluice_sink" "$kcat_group")" \
   "$(ratio "$sink_steady" "$kcat_sink")" "$sink_join"
 printf 'load average during the run: %s (nproc %s)\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
-printf 'worker: first 200 from GET / %s s after start; idle RSS %s; RSS after the run %s\n' \
-  "$startup" "$idle_rss" "$busy_rss"
+printf 'worker: first 200 from GET / %s s after start; idle RSS %s; RSS after the run %s; peak RSS %s\n' \
+  "$startup" "$idle_rss" "$busy_rss" "$peak_rss"

@@ -134,7 +134,9 @@ class KafkaLevelFlag final : public spdlog::custom_flag_formatter {
 void init(Level level) {
   std::call_once(g_init_once, [] {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    auto root = std::make_shared<spdlog::logger>("sluice", sink);
+    // Named as Kafka reports log4j's root logger: "sluice" is the namespace of the module loggers, and a root
+    // of that name would hide the "sluice" logger from /admin/loggers/sluice.
+    auto root = std::make_shared<spdlog::logger>(kRootName, sink);
     spdlog::set_default_logger(root);
     // Kafka Connect's layout: "[2024-01-01 12:00:00,000] INFO message (logger)".
     auto formatter = std::make_unique<spdlog::pattern_formatter>();
@@ -241,8 +243,7 @@ std::vector<std::string> set_namespace_level(std::string_view ns, Level level) {
       present = present || logger->name() == name;
       apply(logger, logger->name(), false);
     }
-    // The default logger is the root; its spdlog name cannot be registered again.
-    if (!present && name != spdlog::default_logger()->name()) apply(make_logger(name, target), name, true);
+    if (!present) apply(make_logger(name, target), name, true);
   }
   std::sort(changed.begin(), changed.end());
   return changed;

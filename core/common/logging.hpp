@@ -29,8 +29,9 @@ std::optional<Level> parse_level(std::string_view text);  // "INFO", "debug", ..
 const char* level_name(Level level);                      // "INFO"
 
 // ---- Runtime level control (Kafka's Loggers, behind /admin/loggers) ----------------------------------------
-// Logger names are the spdlog names ("sluice.rest", ...); the default logger is reported as "root" (Kafka's
-// name for log4j's root logger); "root" in any case and "" both name it. Thread-safe.
+// Logger names are the spdlog names ("sluice.rest", ...); the default logger is the root, named "root" as
+// Kafka names log4j's root logger (so "sluice" stays free for the namespace's own logger); "root" in any case
+// and "" both name it. Thread-safe.
 
 struct LoggerState {
   Level level = Level::Info;

@@ -32,6 +32,7 @@ std::shared_ptr<spdlog::logger> logger() {
 constexpr std::chrono::milliseconds kReconfigureBackoff{250};  // Kafka's RECONFIGURE_CONNECTOR_TASKS_BACKOFF
 constexpr std::chrono::milliseconds kReconfigureBackoffMax{10000};
 constexpr std::chrono::milliseconds kStatusFlushTimeout{5000};
+constexpr std::chrono::milliseconds kTopicSyncInterval{2000};
 
 // Task configs of a connector as the config topic has them committed, by task id.
 std::vector<StringMap> committed_task_configs(const ClusterConfigState& snapshot, const std::string& name) {
@@ -123,6 +124,7 @@ void DistributedHerder::start() {
     thread_ = std::thread([this] { run(); });
   }
   coordinator_->start();
+  if (topic_tracking_) schedule(kTopicSyncInterval, [this] { sync_topic_tracking(); });
   logger()->info("Herder started; joining the group");
 }
 
@@ -563,6 +565,7 @@ void DistributedHerder::handle_connector_removed(const std::string& name) {
         statuses_.put_task(ConnectorTaskId{name, task}, StatusRecord{State::Destroyed, std::nullopt, worker_id_, generation});
       }
       statuses_.put_connector(name, StatusRecord{State::Destroyed, std::nullopt, worker_id_, generation});
+      for (const auto& topic : statuses_.topics(name)) statuses_.delete_topic(name, topic);
       logger()->info("Connector {} deleted", name);
     }
   }
@@ -682,6 +685,29 @@ void DistributedHerder::on_task_state(const ConnectorTaskId& id, State state, co
   } else {
     statuses_.put_task(id, record);
   }
+}
+
+void DistributedHerder::sync_topic_tracking() {
+  std::set<std::string> connectors;
+  {
+    MutexLock lock(state_mu_);
+    for (const auto& id : owned_tasks_) connectors.insert(id.connector);
+  }
+  for (const auto& name : connectors) {
+    const std::set<std::string> shared = statuses_.topics(name);
+    for (const auto& topic : worker_->active_topics(name)) {
+      if (shared.count(topic) == 0) {
+        worker_->reset_active_topics(name);
+        break;
+      }
+    }
+  }
+  schedule(kTopicSyncInterval, [this] { sync_topic_tracking(); });
+}
+
+void DistributedHerder::on_topic_active(const ConnectorTaskId& id, const std::string& topic) {
+  if (!topic_tracking_ || !configs_.snapshot().contains(id.connector)) return;
+  statuses_.put_topic(storage::TopicStatusRecord{topic, id.connector, id.task, now_ms()});
 }
 
 // ---- REST: helpers ----------------------------------------------------------------------------------------------
@@ -1023,9 +1049,8 @@ std::string DistributedHerder::reset_connector_offsets(const std::string& name) 
 
 std::set<std::string> DistributedHerder::active_topics(const std::string& name) {
   if (!topic_tracking_) throw RestError(403, "Topic tracking is disabled.");
-  std::set<std::string> topics = statuses_.topics(name);
-  for (const auto& topic : worker_->active_topics(name)) topics.insert(topic);
-  return topics;
+  // The status topic is the cluster's record (every worker's tasks write to it).
+  return statuses_.topics(name);
 }
 
 void DistributedHerder::reset_active_topics(const std::string& name) {

@@ -141,6 +141,7 @@ class DistributedHerder final : public Herder,
   // worker::StatusListener (worker threads).
   void on_connector_state(const std::string& connector, State state, const std::optional<std::string>& trace) override;
   void on_task_state(const ConnectorTaskId& id, State state, const std::optional<std::string>& trace) override;
+  void on_topic_active(const ConnectorTaskId& id, const std::string& topic) override;
 
   // storage::ConfigUpdateListener (config store reader thread): enqueue only.
   void on_connector_config_update(const std::string& connector) override;
@@ -180,6 +181,9 @@ class DistributedHerder final : public Herder,
   // (inter.worker.key.ttl.ms), and schedules the next check.
   void maybe_rotate_session_key();
   bool request_validation_enabled() const;  // the group runs the sessioned protocol
+  // Topic tracking: topics this worker remembers but the status topic no longer has (another worker reset them)
+  // are forgotten locally, so the tasks report them again. Reschedules itself.
+  void sync_topic_tracking();
 
   // Helpers for REST threads.
   storage::ClusterConfigState snapshot() const;

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <string_view>
@@ -17,6 +18,9 @@ namespace {
 // An exception thrown by the listener inside librdkafka's C callback; rethrown by poll()/close() once
 // librdkafka returned. One per thread: a consumer is used by one thread.
 thread_local std::exception_ptr t_listener_error;
+
+// Messages reserved when a poll gets its first one (a poll rarely returns only a few when records flow).
+constexpr std::size_t kReserveRecords = 512;
 
 void check_error(rd_kafka_error_t* error, const std::string& what) {
   if (error == nullptr) return;
@@ -120,6 +124,10 @@ void Consumer::subscribe_regex(const std::string& regex) {
 }
 
 std::vector<Message> Consumer::poll(std::chrono::milliseconds timeout, std::size_t max_records) {
+  // One rd_kafka_consumer_poll per message, not rd_kafka_consume_batch_queue: before librdkafka 2.1.0 (Debian
+  // 12 ships 2.0.2) the batch call can skip offsets of a partition that is paused and resumed while a batch
+  // is collected (librdkafka PR #4208), and sink tasks pause and resume partitions. Taking the messages
+  // already queued costs one queue lock each; the waiting happens only for the first.
   std::vector<Message> out;
   int wait_ms = static_cast<int>(timeout.count());
   while (out.size() < max_records) {
@@ -137,6 +145,7 @@ std::vector<Message> Consumer::poll(std::chrono::milliseconds timeout, std::size
       logger_->warn("{}: {} ({})", name_, rd_kafka_message_errstr(message.get()), rd_kafka_err2name(message->err));
       continue;
     }
+    if (out.empty()) out.reserve(std::min<std::size_t>(max_records, kReserveRecords));
     Message m;
     m.topic = rd_kafka_topic_name(message->rkt);
     m.partition = message->partition;

@@ -59,6 +59,15 @@ Producer::~Producer() {
   on_delivery_ = nullptr;
   rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING);
   rd_kafka_poll(rk_.get(), 0);
+  topics_.clear();  // librdkafka wants the application's topic handles gone before the client is destroyed
+}
+
+rd_kafka_topic_t* Producer::topic_handle(const std::string& topic) {
+  if (const auto it = topics_.find(topic); it != topics_.end()) return it->second.get();
+  if (topics_.size() >= kMaxCachedTopics) return nullptr;
+  TopicHandle handle{rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr)};
+  if (!handle) return nullptr;
+  return topics_.emplace(topic, std::move(handle)).first->second.get();
 }
 
 bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::milliseconds queue_full_timeout) {
@@ -84,10 +93,18 @@ bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::mi
     void* key_ptr = const_cast<void*>(key);
     void* value_ptr = const_cast<void*>(value);
     rd_kafka_headers_t* headers_ptr = headers.get();
-    const rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()), RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_ptr, key_size), RD_KAFKA_V_VALUE(value_ptr, value_size),
-        RD_KAFKA_V_HEADERS(headers_ptr), RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(context), RD_KAFKA_V_END);
+    rd_kafka_topic_t* rkt = topic_handle(record.topic);
+    const rd_kafka_resp_err_t err =
+        rkt != nullptr
+            ? rd_kafka_producev(rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_ptr, key_size),
+                                RD_KAFKA_V_VALUE(value_ptr, value_size), RD_KAFKA_V_HEADERS(headers_ptr),
+                                RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(context), RD_KAFKA_V_END)
+            : rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()),
+                                RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_KEY(key_ptr, key_size), RD_KAFKA_V_VALUE(value_ptr, value_size),
+                                RD_KAFKA_V_HEADERS(headers_ptr), RD_KAFKA_V_TIMESTAMP(timestamp),
+                                RD_KAFKA_V_OPAQUE(context), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       (void)headers.release();  // owned by librdkafka now
       return true;

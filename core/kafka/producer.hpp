@@ -9,6 +9,10 @@
 //   send() serves delivery reports (poll) until there is room or its timeout passes; it never buffers
 //   elsewhere.
 //
+// - Topic handles are created once per topic (up to kMaxCachedTopics) and reused: no per-record topic lookup,
+//   and librdkafka asks for a new topic's metadata at once (a topic first named by a produce call waits for
+//   librdkafka's one-second metadata scan before its first record can leave).
+//
 // Threads: delivery reports run inside poll(), flush() and send() on the calling thread; use one thread per
 // producer (a task's thread). The destructor purges undelivered messages without reporting them, so flush()
 // first when every report matters.
@@ -19,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -77,6 +82,8 @@ struct DeliveryReport {
 class Producer {
  public:
   using DeliveryCallback = std::function<void(const DeliveryReport&)>;
+  // Topics beyond this many are produced to by name (librdkafka's lookup per record) instead of by handle.
+  static constexpr std::size_t kMaxCachedTopics = 1024;
 
   // `properties`: Java or librdkafka client properties (see client_config.hpp); `name` is used in log lines
   // and messages ("producer for task my-source-0"). Throws ConfigError for invalid properties.
@@ -106,9 +113,14 @@ class Producer {
   struct Callbacks;  // librdkafka's C callbacks, producer.cpp
   friend struct Callbacks;
 
+  // The cached handle of `topic`, created on first use; nullptr when the cache is full or librdkafka refused
+  // the name (the record is then produced by name, which reports the error as before).
+  rd_kafka_topic_t* topic_handle(const std::string& topic);
+
   std::string name_;
   DeliveryCallback on_delivery_;
   std::shared_ptr<spdlog::logger> logger_;
+  std::unordered_map<std::string, TopicHandle> topics_;  // emptied in the destructor, before rk_ goes
   KafkaHandle rk_;  // last member: destroyed first, while the callbacks' state still exists
 };
 

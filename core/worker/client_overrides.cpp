@@ -1,8 +1,13 @@
 #include "core/worker/client_overrides.hpp"
 
+#include <librdkafka/rdkafka.h>
+#include <spdlog/spdlog.h>
+
 #include <array>
+#include <mutex>
 
 #include "core/common/errors.hpp"
+#include "core/common/logging.hpp"
 
 namespace sluice::worker {
 namespace {
@@ -52,6 +57,29 @@ StringMap overrides(OverridePolicy policy, const StringMap& connector_config, st
 
 void put_all(kafka::Properties& target, const StringMap& source) {
   for (const auto& [k, v] : source) target[k] = v;
+}
+
+// librdkafka before 2.3.0 aborts the whole process (rdkafka_sticky_assignor.c:1896, librdkafka issue #4312)
+// when a cooperative-sticky consumer is closed before its first assignment, which a sink task stopped right
+// after it started does. Those versions get the range assignor (Kafka's own consumer default lists range
+// first, so a Java sink group assigns with it too); the choice is logged once per process.
+constexpr int kFirstSafeCooperativeVersion = 0x020300ff;
+
+const char* default_assignor() {
+  const int version = rd_kafka_version();
+  const bool safe = version >= kFirstSafeCooperativeVersion;
+  static std::once_flag logged;
+  std::call_once(logged, [&] {
+    if (!safe) {
+      log::get("sluice.worker")
+          ->info(
+              "librdkafka {} closes cooperative-sticky consumers unsafely (librdkafka issue #4312, fixed in "
+              "2.3.0): sink tasks use partition.assignment.strategy=range unless consumer.* or "
+              "consumer.override.* sets it",
+              rd_kafka_version_str());
+    }
+  });
+  return safe ? "cooperative-sticky" : "range";
 }
 
 }  // namespace
@@ -120,7 +148,13 @@ kafka::Properties consumer_properties(const WorkerConfig& worker, const std::str
   props["client.id"] = client_id;
   props["enable.auto.commit"] = "false";
   props["auto.offset.reset"] = "earliest";
-  props["partition.assignment.strategy"] = "cooperative-sticky";
+  props["partition.assignment.strategy"] = default_assignor();
+  // librdkafka stops fetching a partition for about a second once the consumer queue holds
+  // queued.min.messages messages, and a sink task's partitions share one queue, so the count is over all of
+  // them: with librdkafka's 100000 a sink that keeps up with its topics pauses for a second every few hundred
+  // thousand records. A million lets a sink drain up to a million records a second without running dry;
+  // queued.max.messages.kbytes (64 MB) still bounds what is prefetched.
+  props["queued.min.messages"] = "1000000";
   put_all(props, worker.originals_with_prefix("consumer."));
   put_all(props, overrides(policy, connector_config, ck::kConsumerOverridePrefix));
   return props;

@@ -4,8 +4,10 @@
 //     idempotent, delivery.timeout.ms=MAX (retry until stopped), then the worker's producer.* keys, then the
 //     connector's producer.override.* keys;
 //   consumer (sink tasks): group.id connect-<connector>, client.id connector-consumer-<connector>-<task>,
-//     enable.auto.commit=false, auto.offset.reset=earliest, cooperative-sticky assignment, then consumer.*,
-//     then consumer.override.*;
+//     enable.auto.commit=false, auto.offset.reset=earliest, cooperative-sticky assignment (range with a
+//     librdkafka older than 2.3.0, whose cooperative-sticky assignor can abort the process on close:
+//     librdkafka issue #4312), queued.min.messages=1000000 (librdkafka's own default stalls fast sinks, see
+//     the .cpp), then consumer.*, then consumer.override.*;
 //   admin: bootstrap.servers, the worker's security settings, admin.*, admin.override.*.
 // Connector overrides pass connector.client.config.override.policy first (Kafka's All, None, Principal).
 // Java-only client keys are dealt with by core/kafka (skipped with a WARN, see client_config.hpp).

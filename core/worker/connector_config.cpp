@@ -186,6 +186,12 @@ const config::ConfigDef& connector_config_def(api::ConnectorType type) {
   return type == api::ConnectorType::Source ? source : sink;
 }
 
+std::string task_class_name(std::string_view connector_class) {
+  constexpr std::string_view kSuffix = "Connector";
+  if (connector_class.ends_with(kSuffix)) connector_class.remove_suffix(kSuffix.size());
+  return std::string(connector_class) + "Task";
+}
+
 std::vector<std::string> parse_topics_list(const StringMap& config) {
   std::vector<std::string> out;
   const auto raw = get(config, k::kTopics);

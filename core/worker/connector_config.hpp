@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/api/connector.hpp"
@@ -38,6 +39,7 @@ inline constexpr const char* kErrorsRetryDelayMax = "errors.retry.delay.max.ms";
 inline constexpr const char* kErrorsTolerance = "errors.tolerance";
 inline constexpr const char* kErrorsLogEnable = "errors.log.enable";
 inline constexpr const char* kErrorsLogIncludeMessages = "errors.log.include.messages";
+inline constexpr const char* kTaskClass = "task.class";  // in task configs (Kafka's TaskConfig)
 inline constexpr const char* kTopics = "topics";
 inline constexpr const char* kTopicsRegex = "topics.regex";
 inline constexpr const char* kDlqTopic = "errors.deadletterqueue.topic.name";
@@ -60,6 +62,12 @@ std::vector<api::ValidationIssue> validate_sink_topics(const StringMap& config);
 
 // Kafka's SinkConnectorConfig.parseTopicsList: the non-empty, distinct topics of `topics`, in order.
 std::vector<std::string> parse_topics_list(const StringMap& config);
+
+// The task class Kafka's Worker.connectorTaskConfigs puts into every task config as task.class. The plugin
+// ABI has no task class name, so it is derived from the connector's class name: a trailing "Connector"
+// becomes "Task" (org.apache.kafka.connect.file.FileStreamSourceConnector -> ...FileStreamSourceTask),
+// anything else gets "Task" appended.
+std::string task_class_name(std::string_view connector_class);
 
 enum class ErrorTolerance { None, All };
 

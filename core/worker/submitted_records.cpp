@@ -6,54 +6,94 @@
 
 namespace sluice::worker {
 
+const data::Value& SubmittedRecords::Record::partition() const {
+  return owner_->partition;
+}
+
+SubmittedRecords::SubmittedRecords() = default;
+SubmittedRecords::~SubmittedRecords() = default;
+
+SubmittedRecords::Partition& SubmittedRecords::partition_for(const data::Value& partition) {
+  // Equal values have equal content keys: the JSON encoding is needed only when the partition changes.
+  if (last_ != nullptr && last_->partition == partition) return *last_;
+  auto& slot = by_key_[storage::partition_content_key(partition)];
+  if (!slot) {
+    slot = std::make_unique<Partition>();
+    slot->partition = partition;
+  }
+  last_ = slot.get();
+  return *slot;
+}
+
 SubmittedRecords::Record* SubmittedRecords::submit(const data::Value& partition, const data::Value& offset) {
-  std::string key = storage::partition_content_key(partition);
-  auto record = std::unique_ptr<Record>(new Record(key, partition, offset));
-  Record* handle = record.get();
-  by_partition_[key].push_back(std::move(record));
+  Partition& p = partition_for(partition);
+  Record& record = p.records.emplace_back();  // a deque: references to the other records stay valid
+  record.owner_ = &p;
+  record.offset_ = offset;
   ++pending_;
   ++unacked_;
-  return handle;
+  return &record;
+}
+
+void SubmittedRecords::pop_acknowledged(Partition& p) {
+  while (!p.records.empty() && p.records.front().acked_) {
+    Record& front = p.records.front();
+    if (front.removed_) {
+      --p.removed;
+    } else {
+      p.committable = std::move(front.offset_);
+      ++p.popped;
+    }
+    p.records.pop_front();
+  }
 }
 
 void SubmittedRecords::ack(Record* record) {
   if (record == nullptr || record->acked_) return;
   record->acked_ = true;
   --unacked_;
+  pop_acknowledged(*record->owner_);
 }
 
 bool SubmittedRecords::remove(Record* record) {
-  const auto it = by_partition_.find(record->key_);
-  if (it == by_partition_.end()) return false;
-  auto& deque = it->second;
-  // The failed record is almost always the last one submitted: search from the back.
-  const auto found = std::find_if(deque.rbegin(), deque.rend(), [&](const auto& r) { return r.get() == record; });
-  if (found == deque.rend()) return false;
-  if (!record->acked_) --unacked_;
+  if (record == nullptr || record->acked_) return false;
+  Partition& p = *record->owner_;
+  // The failed record is almost always the last one submitted.
+  if (!p.records.empty() && &p.records.back() == record) {
+    p.records.pop_back();
+  } else {
+    const auto found =
+        std::find_if(p.records.begin(), p.records.end(), [&](const Record& r) { return &r == record; });
+    if (found == p.records.end()) return false;
+    // Erasing from the middle would move other records: mark it, and let it leave with the prefix.
+    found->removed_ = true;
+    found->acked_ = true;
+    ++p.removed;
+  }
+  --unacked_;
   --pending_;
-  deque.erase(std::next(found).base());
-  if (deque.empty()) by_partition_.erase(it);
+  pop_acknowledged(p);
   return true;
 }
 
 SubmittedRecords::Committable SubmittedRecords::committable() {
   Committable out;
-  for (auto it = by_partition_.begin(); it != by_partition_.end();) {
-    auto& deque = it->second;
-    const Record* last = nullptr;
-    std::unique_ptr<Record> keep_alive;  // the last popped record, whose values are copied below
-    std::size_t popped = 0;
-    while (!deque.empty() && deque.front()->acked_) {
-      keep_alive = std::move(deque.front());
-      last = keep_alive.get();
-      deque.pop_front();
-      ++popped;
+  for (auto it = by_key_.begin(); it != by_key_.end();) {
+    Partition& p = *it->second;
+    if (p.committable) {
+      out.offsets.emplace_back(p.partition, std::move(*p.committable));
+      p.committable.reset();
     }
-    if (last != nullptr) out.offsets.emplace_back(last->partition_, last->offset_);
-    out.committable_messages += popped;
-    out.uncommittable_messages += deque.size();
-    pending_ -= popped;
-    it = deque.empty() ? by_partition_.erase(it) : std::next(it);
+    out.committable_messages += p.popped;
+    pending_ -= p.popped;
+    p.popped = 0;
+    out.uncommittable_messages += p.records.size() - p.removed;
+    if (p.records.empty()) {
+      if (last_ == &p) last_ = nullptr;
+      it = by_key_.erase(it);
+    } else {
+      ++it;
+    }
   }
   return out;
 }

@@ -36,6 +36,12 @@ class StatusListener {
   // trace: the failure text for FAILED (error class, message and the chain of causes), else nullopt.
   virtual void on_connector_state(const std::string& connector, State state, const std::optional<std::string>& trace) = 0;
   virtual void on_task_state(const ConnectorTaskId& id, State state, const std::optional<std::string>& trace) = 0;
+  // Topic tracking (KIP-558): a task of `id.connector` used `topic` for the first time since the connector's
+  // active topics were last reset on this worker. The distributed herder records it in the status topic.
+  virtual void on_topic_active(const ConnectorTaskId& id, const std::string& topic) {
+    (void)id;
+    (void)topic;
+  }
 };
 
 struct SourceOffset {

@@ -298,8 +298,15 @@ std::vector<StringMap> WorkerConnector::do_task_configs() {
         "connector's taskConfigs() method to respect the maxTasks parameter.",
         prefix_, name_, configs.size(), max_tasks);
   }
-  // As Kafka: sink tasks get the connector's topics settings.
+  // As Kafka's Worker.connectorTaskConfigs: every task config names the task class, and the connector's
+  // topics settings (which only sinks have) are copied into it. The connector's class is resolved through the
+  // catalog, so an alias (FileStreamSink) still gives Kafka's full name.
+  std::string connector_class = parsed.connector_class();
+  if (const api::PluginInfo* info = ctx_.plugins.find(connector_class); info != nullptr)
+    connector_class = info->class_name;
+  const std::string task_class = task_class_name(connector_class);
   for (StringMap& task : configs) {
+    task.try_emplace(connector_keys::kTaskClass, task_class);  // a plugin may name its task class itself
     for (const char* key : {connector_keys::kTopics, connector_keys::kTopicsRegex}) {
       if (const auto it = config_.find(key); it != config_.end()) task[key] = it->second;
     }

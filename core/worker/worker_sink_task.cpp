@@ -201,11 +201,22 @@ void WorkerSinkTask::poll_and_convert(std::chrono::milliseconds timeout) {
                     messages.size());
   }
   stage("convert");
+  // Messages come in runs of one partition: its lookups are done once per run.
+  TP run;
+  bool run_known = false;
+  bool run_assigned = false;
+  std::int64_t* next_offset = nullptr;  // the run's entry of batch_offsets_ (a map: stays valid)
   for (kafka::Message& message : messages) {
-    const TP tp{message.topic, message.partition};
-    // Records of partitions revoked meanwhile would be committed against the wrong owner: skip them.
-    if (!assigned_.contains(tp)) continue;
-    note_topic(message.topic);
+    if (!run_known || message.partition != run.partition || message.topic != run.topic) {
+      run.topic = message.topic;
+      run.partition = message.partition;
+      run_known = true;
+      // Records of partitions revoked meanwhile would be committed against the wrong owner: skip them.
+      run_assigned = assigned_.contains(run);
+      next_offset = nullptr;
+      if (run_assigned) note_topic(message.topic);
+    }
+    if (!run_assigned) continue;
     std::optional<data::SinkRecord> record;
     try {
       record = processor_->process(message);
@@ -213,7 +224,8 @@ void WorkerSinkTask::poll_and_convert(std::chrono::milliseconds timeout) {
       // Stopping during a retry: neither this record nor the rest of the poll counts as consumed.
       return;
     }
-    batch_offsets_[tp] = message.offset + 1;
+    if (next_offset == nullptr) next_offset = &batch_offsets_[run];
+    *next_offset = message.offset + 1;
     if (!record) continue;
     batch_.push_back(std::move(*record));
     if (keep_originals_) {

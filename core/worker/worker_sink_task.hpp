@@ -1,7 +1,8 @@
 #pragma once
 // WorkerSinkTask: runs one sink task (Kafka's WorkerSinkTask) on its own thread.
 //
-// - A consumer in group connect-<connector> (or consumer.override.group.id), cooperative-sticky,
+// - A consumer in group connect-<connector> (or consumer.override.group.id), cooperative-sticky (range with
+//   librdkafka < 2.3.0: client_overrides.hpp),
 //   enable.auto.commit=false, auto.offset.reset=earliest, subscribed to topics or topics.regex.
 // - Rebalances: assigned partitions -> open(); revoked -> offsets committed, then close(); lost -> close().
 // - Each poll: SinkRecordProcessor (header, key, value converters -> transformation chain; original
@@ -10,8 +11,8 @@
 //   (errors.retry.timeout, errors.tolerance, errors.log.*, the dead letter queue); with errors.tolerance=none
 //   the first one fails the task after it was reported (so it is in the DLQ too).
 // - Errant records the plugin reports (SinkTaskContext::report_errant) are reported at stage TASK_PUT with
-//   class org.apache.kafka.connect.sink.SinkTask: the DLQ gets the record's original bytes (kept for the batch
-//   being put while a DLQ is configured). Kafka does the same for records a task reports; with
+//   class org.apache.kafka.connect.sink.SinkTask: the DLQ gets the record's original bytes (kept for the
+//   batch being put while a DLQ is configured). Kafka does the same for records a task reports; with
 //   errors.tolerance=none the report returns false and the put() that follows fails the task.
 // - Before offsets are committed, the dead letter queue producer is flushed: a committed offset never hides
 //   a record that is not in the DLQ yet.

@@ -135,13 +135,27 @@ void WorkerSourceTask::run_loop() {
     stage("poll");
     std::vector<data::SourceRecord> records = task_->poll();
     producer_->poll(0ms);
-    for (const data::SourceRecord& record : records) {
-      if (!send(record)) break;  // stopping: the rest is not sent and its offsets not committed
+    for (data::SourceRecord& record : records) {
+      if (!send(std::move(record))) break;  // stopping: the rest is not sent and its offsets not committed
     }
   }
 }
 
-bool WorkerSourceTask::send(const data::SourceRecord& original) {
+WorkerSourceTask::InFlight& WorkerSourceTask::acquire_slot() {
+  if (free_slots_.empty()) return slots_.emplace_back();
+  InFlight* slot = free_slots_.back();
+  free_slots_.pop_back();
+  return *slot;
+}
+
+void WorkerSourceTask::release_slot(InFlight& slot) {
+  // Drops the record now (its bytes, and the plugin's poll batch once all of it is done), not when reused.
+  slot.original = data::SourceRecord();
+  slot.submitted = nullptr;
+  free_slots_.push_back(&slot);
+}
+
+bool WorkerSourceTask::send(data::SourceRecord&& original) {
   stage("convert");
   std::optional<kafka::OutgoingRecord> out;
   try {
@@ -156,54 +170,58 @@ bool WorkerSourceTask::send(const data::SourceRecord& original) {
     commit_record(original, nullptr);
     return true;
   }
-  auto in_flight = std::make_unique<InFlight>();
-  in_flight->original = original;
-  in_flight->submitted = submitted_.submit(original.source_partition, original.source_offset);
-  InFlight* raw = in_flight.get();
-  in_flight_.emplace(raw, std::move(in_flight));
+  InFlight& slot = acquire_slot();
+  slot.submitted = submitted_.submit(original.source_partition, original.source_offset);
+  slot.original = std::move(original);
   stage("send");
   try {
-    while (!producer_->send(*out, raw, 100ms)) {
+    while (!producer_->send(*out, &slot, 100ms)) {
       throw_if_producer_failed();
       if (stopping()) {
-        submitted_.remove(raw->submitted);
-        in_flight_.erase(raw);
+        submitted_.remove(slot.submitted);
+        release_slot(slot);
         return false;
       }
     }
   } catch (const kafka::KafkaError&) {
-    submitted_.remove(raw->submitted);
-    in_flight_.erase(raw);
+    submitted_.remove(slot.submitted);
+    release_slot(slot);
     std::throw_with_nested(ConnectError("Unrecoverable exception trying to send"));
+  } catch (...) {
+    submitted_.remove(slot.submitted);
+    release_slot(slot);
+    throw;
   }
   return true;
 }
 
 void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
-  const auto it = in_flight_.find(report.context);
-  if (it == in_flight_.end()) return;
-  std::unique_ptr<InFlight> record = std::move(it->second);
-  in_flight_.erase(it);
+  // Every message this task's producer sends carries its slot.
+  InFlight& record = *static_cast<InFlight*>(report.context);
   if (report.ok()) {
-    submitted_.ack(record->submitted);
+    submitted_.ack(record.submitted);
     note_topic(report.topic);
     const api::RecordMetadata metadata{report.topic, report.partition, report.offset, report.timestamp};
-    commit_record(record->original, &metadata);
+    commit_record(record.original, &metadata);
+    release_slot(record);
     return;
   }
   if (config_->errors_tolerance() == ErrorTolerance::All) {
     ctx_.log->warn("{}Could not deliver a record to topic {} ({}); skipping it (errors.tolerance=all)", prefix_,
                    report.topic, report.error);
-    submitted_.ack(record->submitted);
-    commit_record(record->original, nullptr);
+    submitted_.ack(record.submitted);
+    commit_record(record.original, nullptr);
+    release_slot(record);
     return;
   }
   if (!producer_error_) {
     producer_error_ = std::make_exception_ptr(kafka::KafkaError(
         "The producer for task " + id_.to_string() + " could not deliver a record to topic " +
-            record->original.topic + ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
+            record.original.topic + ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
         report.error_code, false));
   }
+  // The record stays unacknowledged (its offset and every later one of its source partition are not
+  // committed) and the task fails; its slot is released with the others at shutdown.
 }
 
 void WorkerSourceTask::throw_if_producer_failed() {
@@ -294,7 +312,8 @@ void WorkerSourceTask::shutdown() {
     }
   }
   producer_.reset();
-  in_flight_.clear();
+  free_slots_.clear();
+  slots_.clear();
   std::lock_guard lock(task_mu_);
   task_.reset();
 }

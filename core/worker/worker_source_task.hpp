@@ -14,9 +14,13 @@
 //   written to the offset store every offset.flush.interval.ms, then the plugin's commit() is called.
 // - Backpressure: at most kMaxInFlight records wait for Kafka; beyond that the task is not polled and the
 //   thread serves delivery reports instead. librdkafka's queue is the only buffer (Producer waits on it).
+// - Memory follows the records in flight, not the offset flush interval: a record (moved, not copied, from
+//   the poll batch) is kept in a reused slot until its delivery report has called commit_record, and
+//   SubmittedRecords forgets acknowledged records at once, keeping one committable offset per partition.
 // - Pause: the plugin is not polled; records in flight are still delivered and their offsets committed.
 // - Stop: the plugin's request_stop() interrupts poll(); then records in flight get up to
-//   offset.flush.timeout.ms to be delivered, acknowledged offsets are committed, and the plugin's stop() runs.
+//   offset.flush.timeout.ms to be delivered, acknowledged offsets are committed, and the plugin's stop()
+//   runs.
 // - A record Kafka refuses (errors.tolerance=none) fails the task: "Unrecoverable exception from producer
 //   send callback", caused by the producer's error.
 //
@@ -24,12 +28,12 @@
 // except on_stop_requested().
 
 #include <chrono>
+#include <deque>
 #include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "core/api/connector.hpp"
@@ -59,15 +63,19 @@ class WorkerSourceTask final : public WorkerTask {
 
  private:
   class Context;
+  // A record waiting for its delivery report; its address is the producer's per-record context. Slots are
+  // reused, so the steady state allocates nothing per record here.
   struct InFlight {
-    data::SourceRecord original;  // as poll() returned it, for commit_record
+    data::SourceRecord original;  // as poll() returned it, for commit_record; released after it
     SubmittedRecords::Record* submitted = nullptr;
   };
 
   void run_loop();
   void shutdown();
   // Sends one record; false when the task is stopping and the record was not sent.
-  bool send(const data::SourceRecord& original);
+  bool send(data::SourceRecord&& original);
+  InFlight& acquire_slot();
+  void release_slot(InFlight& slot);
   void on_delivery(const kafka::DeliveryReport& report);
   void throw_if_producer_failed();
   void maybe_commit();
@@ -83,7 +91,8 @@ class WorkerSourceTask final : public WorkerTask {
   std::unique_ptr<RetryWithToleranceOperator> errors_;
   std::unique_ptr<SourceRecordProcessor> processor_;
   SubmittedRecords submitted_;
-  std::unordered_map<const void*, std::unique_ptr<InFlight>> in_flight_;
+  std::deque<InFlight> slots_;         // every slot ever used (a deque: addresses stay valid)
+  std::vector<InFlight*> free_slots_;  // slots not waiting for Kafka
   // Acknowledged offsets not yet stored (kept when a store write fails), by partition content key.
   std::map<std::string, std::pair<data::Value, data::Value>> uncommitted_;
   std::exception_ptr producer_error_;

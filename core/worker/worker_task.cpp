@@ -6,10 +6,10 @@
 
 namespace sluice::worker {
 
-void TopicTracker::record(const std::string& connector, const std::string& topic) {
-  if (!enabled_) return;
+bool TopicTracker::record(const std::string& connector, const std::string& topic) {
+  if (!enabled_) return false;
   MutexLock lock(mu_);
-  topics_[connector].insert(topic);
+  return topics_[connector].insert(topic).second;
 }
 
 std::set<std::string> TopicTracker::topics(const std::string& connector) const {
@@ -125,7 +125,9 @@ void WorkerTask::note_topic(const std::string& topic) {
     seen_topics_.clear();
     topic_epoch_ = epoch;
   }
-  if (seen_topics_.insert(topic).second) ctx_.topics.record(id_.connector, topic);
+  if (seen_topics_.insert(topic).second && ctx_.topics.record(id_.connector, topic)) {
+    ctx_.listener.on_topic_active(id_, topic);
+  }
 }
 
 void WorkerTask::run() {

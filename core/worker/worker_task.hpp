@@ -39,7 +39,8 @@ class TopicTracker {
  public:
   explicit TopicTracker(bool enabled) : enabled_(enabled) {}
   bool enabled() const { return enabled_; }
-  void record(const std::string& connector, const std::string& topic);
+  // True when the topic is new for the connector (since the last reset).
+  bool record(const std::string& connector, const std::string& topic);
   std::set<std::string> topics(const std::string& connector) const;
   void reset(const std::string& connector);
   std::uint64_t epoch() const { return epoch_.load(std::memory_order_acquire); }

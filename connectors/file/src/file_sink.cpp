@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 #include <system_error>
 
 #include "sluice/sdk/java_format.hpp"
@@ -33,19 +35,13 @@ sdk::ConfigDef FileStreamSinkConnector::config_def() {
 }
 
 void FileStreamSinkConnector::start(const sdk::ConfigMap& config) {
-  // As Kafka: the raw value is passed on; tasks parse (and trim) it.
-  auto it = config.find(kFileConfig);
-  filename_ = it == config.end() ? std::nullopt : std::optional<std::string>(it->second);
+  // As Kafka: the connector's config is kept as it is; tasks parse (and trim) it.
+  props_ = config;
 }
 
 std::vector<sdk::ConfigMap> FileStreamSinkConnector::task_configs(std::int32_t max_tasks) {
-  std::vector<sdk::ConfigMap> configs;
-  for (std::int32_t i = 0; i < max_tasks; ++i) {
-    sdk::ConfigMap config;
-    if (filename_) config[kFileConfig] = *filename_;
-    configs.push_back(std::move(config));
-  }
-  return configs;
+  // As Kafka: tasks.max copies of the connector's own config.
+  return std::vector<sdk::ConfigMap>(static_cast<std::size_t>(std::max<std::int32_t>(max_tasks, 0)), props_);
 }
 
 // ---- task -----------------------------------------------------------------------------------------------
@@ -66,15 +62,24 @@ void FileStreamSinkTask::start(const sdk::ConfigMap& config) {
 }
 
 void FileStreamSinkTask::put(std::vector<sdk::SinkRecord> records) {
-  // One write per batch: each line is complete in the file as soon as put returns.
-  std::string out;
+  // One write per batch: each line is complete in the file as soon as put returns. The buffer keeps its
+  // capacity from one batch to the next.
+  const bool trace = log().enabled(sdk::LogLevel::Trace);
+  out_buffer_.clear();
   for (const auto& record : records) {
-    std::string line = sdk::java::to_string(record.value, record.value_schema);
-    log().trace("Writing line to {}: {}", log_filename(), line);
-    out += line;
-    out += '\n';
+    const std::size_t start = out_buffer_.size();
+    if (record.value.kind() == sdk::Value::Kind::String) {
+      out_buffer_ += record.value.as_string();  // String.valueOf(a String) is the string itself
+    } else {
+      out_buffer_ += sdk::java::to_string(record.value, record.value_schema);
+    }
+    if (trace)
+      log().trace("Writing line to {}: {}", log_filename(), std::string_view(out_buffer_).substr(start));
+    out_buffer_ += '\n';
   }
-  write_all(out);
+  write_all(out_buffer_);
+  // A batch far larger than usual does not pin its memory until the task stops.
+  if (out_buffer_.capacity() > kMaxKeptBuffer) std::string().swap(out_buffer_);
 }
 
 void FileStreamSinkTask::write_all(const std::string& data) {

@@ -18,7 +18,7 @@ class FileStreamSinkConnector final : public sdk::SinkConnector {
   static sdk::ConfigDef config_def();
 
   void start(const sdk::ConfigMap& config) override;
-  // tasks.max identical configs.
+  // tasks.max copies of the connector's config (Kafka's FileStreamSinkConnector.taskConfigs).
   std::vector<sdk::ConfigMap> task_configs(std::int32_t max_tasks) override;
   void stop() override {}
   // The runtime manages sink offsets (the consumer group); nothing is kept elsewhere.
@@ -28,7 +28,7 @@ class FileStreamSinkConnector final : public sdk::SinkConnector {
   }
 
  private:
-  std::optional<std::string> filename_;
+  sdk::ConfigMap props_;
 };
 
 // Owned by the host's task thread.
@@ -43,9 +43,12 @@ class FileStreamSinkTask final : public sdk::SinkTask {
   void write_all(const std::string& data);
   const char* log_filename() const { return filename_ ? filename_->c_str() : "stdout"; }
 
+  static constexpr std::size_t kMaxKeptBuffer = 4 << 20;
+
   std::optional<std::string> filename_;  // nullopt: stdout
   UniqueFd fd_;                          // the file; stdout is never owned
   int out_ = -1;                         // where lines go: fd_ or STDOUT_FILENO
+  std::string out_buffer_;               // the lines of one put(), reused
 };
 
 }  // namespace sluice::file

@@ -47,7 +47,7 @@ class FileStreamSourceTask final : public sdk::SourceTask {
   bool open_stream();
   // The next complete line of buffer_, advancing the position past its terminator.
   std::optional<std::string> extract_line();
-  sdk::SourceRecord make_record(std::string line) const;
+  sdk::SourceRecord make_record(std::string line, std::int64_t timestamp) const;
   // True when the stream has bytes to read now (stdin may not; a regular file always "has" them).
   bool ready() const;
   const char* log_filename() const { return filename_ ? filename_->c_str() : "stdin"; }

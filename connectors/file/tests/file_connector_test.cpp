@@ -617,6 +617,20 @@ TEST(FileSourceTaskTest, InvalidUtf8BecomesTheReplacementCharacter) {
   EXPECT_EQ(lines[2].position, 23) << "positions count the file's bytes";
 }
 
+TEST(FileSourceTaskTest, InvalidUtf8AfterLongAsciiRunsIsReplacedToo) {
+  // ASCII is skipped eight bytes at a time: bad and multi-byte sequences at every offset of a word still
+  // count.
+  TempDir dir;
+  const std::string path = dir.file("in.txt");
+  write_file(path, "0123456789abcdef\xFFtail\n0123456789a\xC3\xA9 and \xE2\x82\xAC\n0123456\xC3\n");
+  FakeHost host;
+  SourceTask task(host, {{"file", path}, {"topic", "lines"}});
+  auto lines = task.poll_lines(3);
+  EXPECT_EQ(lines[0].value, "0123456789abcdef\xEF\xBF\xBDtail");
+  EXPECT_EQ(lines[1].value, "0123456789a\xC3\xA9 and \xE2\x82\xAC");
+  EXPECT_EQ(lines[2].value, "0123456\xEF\xBF\xBD");
+}
+
 // ---- sink
 // ---------------------------------------------------------------------------------------------------
 
@@ -663,18 +677,21 @@ TEST(FileSinkConnectorTest, IdenticalTaskConfigs) {
   Err err;
   ConnectorInstance c(sink_vt(), host, err);
   sdk::Arena arena;
-  sluice_config cfg = arena.config({{"file", "/tmp/out.txt"}, {"topics", "in"}});
+  // As Kafka's FileStreamSinkConnector: every task gets the connector's whole config.
+  const sdk::ConfigMap config{
+      {"connector.class", "FileStreamSink"}, {"file", "/tmp/out.txt"}, {"name", "sink"}, {"topics", "in"}};
+  sluice_config cfg = arena.config(config);
   ASSERT_EQ(c.vt->start(c.self, &cfg, &err.err), SLUICE_OK);
   auto configs = task_configs(c, 3, err);
   ASSERT_EQ(configs.size(), 3u);
-  for (const auto& m : configs) EXPECT_EQ(m, (sdk::ConfigMap{{"file", "/tmp/out.txt"}}));
+  for (const auto& m : configs) EXPECT_EQ(m, config);
 
   ConnectorInstance stdout_sink(sink_vt(), host, err);
   sluice_config none = arena.config({{"topics", "in"}});
   ASSERT_EQ(stdout_sink.vt->start(stdout_sink.self, &none, &err.err), SLUICE_OK);
-  auto empty = task_configs(stdout_sink, 2, err);
-  ASSERT_EQ(empty.size(), 2u);
-  EXPECT_TRUE(empty[0].empty());
+  auto stdout_configs = task_configs(stdout_sink, 2, err);
+  ASSERT_EQ(stdout_configs.size(), 2u);
+  EXPECT_EQ(stdout_configs[0], (sdk::ConfigMap{{"topics", "in"}}));
 
   std::int32_t handled = 0;
   sluice_config alter_cfg = arena.config({});
@@ -738,6 +755,20 @@ TEST(FileSinkTaskTest, WritesJavaStringValueOfEachValue) {
             "Thu Jan 01 00:00:00 UTC 1970\n"
             "[B@10c2\n");
   ASSERT_EQ(task.stop(), SLUICE_OK);
+}
+
+TEST(FileSinkTaskTest, EachPutWritesOnlyItsOwnRecords) {
+  TempDir dir;
+  const std::string path = dir.file("out.txt");
+  FakeHost host;
+  SinkTask task(host, {{"file", path}});
+  ASSERT_EQ(task.start_status, SLUICE_OK) << task.err.message;
+  ASSERT_EQ(
+      task.put({record_of(sdk::Schema::string(), Value::string("first")), record_of({}, Value::int32(1))}),
+      SLUICE_OK);
+  ASSERT_EQ(task.put({}), SLUICE_OK);
+  ASSERT_EQ(task.put({record_of(sdk::Schema::string(), Value::string("second"))}), SLUICE_OK);
+  EXPECT_EQ(read_file(path), "first\n1\nsecond\n");
 }
 
 TEST(FileSinkTaskTest, AppendsAcrossTasks) {

@@ -110,6 +110,36 @@ TEST(Producer, DeliversEachRecordWithItsContextAndExactBytes) {
   EXPECT_EQ(messages[2].timestamp_type, TimestampType::CreateTime);
 }
 
+TEST(Producer, InterleavedTopicsEachGetTheirOwnRecords) {
+  // The producer keeps one topic handle per topic: records alternating between topics must not cross over.
+  DevBroker broker;
+  broker.create_topic("left", 1);
+  broker.create_topic("right", 1);
+  std::vector<DeliveryReport> reports;
+  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test",
+                    [&](const DeliveryReport& r) { reports.push_back(r); });
+  int contexts[6] = {0, 1, 2, 3, 4, 5};
+  for (int i = 0; i < 6; ++i) {
+    const std::string topic = i % 2 == 0 ? "left" : "right";
+    ASSERT_TRUE(producer.send({.topic = topic, .value = topic + std::to_string(i)}, &contexts[i], 1s));
+  }
+  ASSERT_TRUE(producer.flush(10s));
+  ASSERT_EQ(reports.size(), 6u);
+  for (const DeliveryReport& r : reports) {
+    ASSERT_TRUE(r.ok()) << r.error;
+    const int i = *static_cast<int*>(r.context);
+    EXPECT_EQ(r.topic, i % 2 == 0 ? "left" : "right");
+    EXPECT_EQ(r.offset, i / 2);
+  }
+  RecordingListener listener;
+  Consumer consumer(consumer_props(broker, "g-interleaved"), "consumer for test", listener);
+  consumer.subscribe({"right"});
+  const auto messages = poll_for(consumer, 3, 30s);
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].value, std::optional<std::string>("right1"));
+  EXPECT_EQ(messages[2].value, std::optional<std::string>("right5"));
+}
+
 TEST(Producer, FullQueueMakesSendWaitThenGiveUpWithoutBuffering) {
   DevBroker broker;
   broker.create_topic("q", 1);

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 namespace sluice::worker {
 namespace {
 
@@ -90,6 +94,63 @@ TEST(SubmittedRecords, NullPartitionsAreTrackedToo) {
   const auto c = records.committable();
   ASSERT_EQ(c.offsets.size(), 1u);
   EXPECT_TRUE(c.offsets[0].first.is_null());
+}
+
+TEST(SubmittedRecords, RemovingARecordInTheMiddleKeepsTheOthersInOrder) {
+  SubmittedRecords records;
+  auto* r1 = records.submit(partition("a"), offset(1));
+  auto* r2 = records.submit(partition("a"), offset(2));
+  auto* r3 = records.submit(partition("a"), offset(3));
+  EXPECT_TRUE(records.remove(r2));
+  EXPECT_EQ(records.pending(), 2u);
+  records.ack(r3);
+  EXPECT_TRUE(committed(records).empty());  // r1 still holds back r3
+  records.ack(r1);
+  const auto c = records.committable();
+  EXPECT_EQ(c.committable_messages, 2u);
+  EXPECT_EQ(c.uncommittable_messages, 0u);
+  ASSERT_EQ(c.offsets.size(), 1u);
+  EXPECT_EQ(c.offsets[0].second, offset(3));
+  EXPECT_EQ(records.pending(), 0u);
+}
+
+TEST(SubmittedRecords, AcknowledgedRecordsAreNotKeptUntilTheNextCommit) {
+  // A source that is never committed (offset.flush.interval.ms far away) keeps only the latest offset of each
+  // partition, and handles of records submitted later stay valid while earlier ones leave.
+  SubmittedRecords records;
+  std::vector<SubmittedRecords::Record*> waiting;
+  for (int i = 1; i <= 100000; ++i) {
+    waiting.push_back(records.submit(partition(i % 2 == 0 ? "even" : "odd"), offset(i)));
+    if (waiting.size() == 64) {
+      for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) records.ack(*it);  // out of order
+      waiting.clear();
+    }
+  }
+  for (auto* r : waiting) records.ack(r);
+  EXPECT_EQ(records.unacked(), 0u);
+  const auto c = records.committable();
+  EXPECT_EQ(c.committable_messages, 100000u);
+  EXPECT_EQ(c.uncommittable_messages, 0u);
+  std::map<std::string, std::int64_t> latest;
+  for (const auto& [p, o] : c.offsets)
+    latest[p.as_map()[0].second.as_string()] = o.as_map()[0].second.as_int64();
+  EXPECT_EQ(latest, (std::map<std::string, std::int64_t>{{"even", 100000}, {"odd", 99999}}));
+  EXPECT_EQ(records.pending(), 0u);
+}
+
+TEST(SubmittedRecords, EqualPartitionsInARowAndApartAreOnePartition) {
+  SubmittedRecords records;
+  auto* a1 = records.submit(partition("a"), offset(1));
+  auto* b1 = records.submit(partition("b"), offset(1));
+  auto* a2 = records.submit(partition("a"), offset(2));  // back to "a" after another partition
+  auto* a3 = records.submit(partition("a"), offset(3));
+  records.ack(a3);
+  records.ack(a2);
+  records.ack(b1);
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"b", 1}}));
+  records.ack(a1);
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 3}}));
+  EXPECT_EQ(records.submit(partition("a"), offset(4))->partition(), partition("a"));
 }
 
 }  // namespace
