@@ -335,8 +335,10 @@ void DistributedHerder::apply_assignment() {
     reconcile();
   }
   {
+    const auto counts = assignment_snapshot(configs_.snapshot()).task_counts;
     MutexLock lock(state_mu_);
     assigned_once_ = true;
+    applied_task_counts_ = counts;
   }
   ready_ = true;
   check_rebalance_needed();
@@ -719,6 +721,16 @@ void DistributedHerder::require_leader(const std::string& message) const {
   if (!assigned_once_ || !leader_) throw NotLeaderError(message, assigned_once_ ? leader_url_ : std::string());
 }
 
+void DistributedHerder::check_rebalance_not_needed(const ClusterConfigState& snapshot) const {
+  const auto counts = assignment_snapshot(snapshot).task_counts;
+  MutexLock lock(state_mu_);
+  if (counts != applied_task_counts_) {
+    throw ConflictError(
+        "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config "
+        "change)");
+  }
+}
+
 const StringMap& DistributedHerder::require_connector(const ClusterConfigState& snapshot, const std::string& name,
                                                       const std::string& message) const {
   auto it = snapshot.connector_configs.find(name);
@@ -945,6 +957,7 @@ void DistributedHerder::stop_connector(const std::string& name) {
 
 void DistributedHerder::restart_task(const ConnectorTaskId& id) {
   const ClusterConfigState snap = snapshot();
+  check_rebalance_not_needed(snap);
   require_connector(snap, id.connector, "Unknown connector: " + id.connector);
   if (snap.task_configs.count(id) == 0 || id.task < 0 ||
       static_cast<std::size_t>(id.task) >= snap.tasks(id.connector).size()) {
@@ -967,6 +980,7 @@ std::optional<ConnectorStateInfo> DistributedHerder::restart_connector(const Res
   const std::string& name = request.connector;
   const ClusterConfigState snap = snapshot();
   if (!request.only_failed && !request.include_tasks) {
+    check_rebalance_not_needed(snap);
     require_connector(snap, name, "Unknown connector: " + name);
     if (owns_connector(name)) {
       MutexLock lock(work_mu_);

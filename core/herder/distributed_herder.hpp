@@ -188,6 +188,7 @@ class DistributedHerder final : public Herder,
   // Helpers for REST threads.
   storage::ClusterConfigState snapshot() const;
   void require_leader(const std::string& message) const;
+  void check_rebalance_not_needed(const storage::ClusterConfigState& snapshot) const;  // ConflictError
   const StringMap& require_connector(const storage::ClusterConfigState& snapshot, const std::string& name,
                                      const std::string& message) const;
   void check_valid(const StringMap& config);
@@ -235,6 +236,9 @@ class DistributedHerder final : public Herder,
   bool leader_ SLUICE_GUARDED_BY(state_mu_) = false;
   bool elected_ SLUICE_GUARDED_BY(state_mu_) = false;  // on_leader_elected ran in the current rebalance
   bool key_check_scheduled_ SLUICE_GUARDED_BY(state_mu_) = false;
+  // Connectors and task counts as of the last applied assignment: when the config topic says otherwise, a
+  // rebalance is due and ownership-dependent requests answer Kafka's "stale configuration" 409.
+  std::map<std::string, int> applied_task_counts_ SLUICE_GUARDED_BY(state_mu_);
   // This worker's own work (copy for REST reads; the truth is target_ under work_mu_).
   std::set<std::string> owned_connectors_ SLUICE_GUARDED_BY(state_mu_);
   std::set<ConnectorTaskId> owned_tasks_ SLUICE_GUARDED_BY(state_mu_);
