@@ -487,6 +487,8 @@ void DistributedHerder::reconfigure_connector(const std::string& name, int attem
   }
   try {
     if (is_leader) {
+      std::lock_guard write(leader_write_mu_);
+      if (configs_.snapshot().target_state(name) != TargetState::Started) return;  // paused or stopped meanwhile
       configs_.put_task_configs(name, generated);
     } else if (leader.empty()) {
       throw ConnectError("no leader is known yet");
@@ -929,7 +931,14 @@ void DistributedHerder::put_task_configs(const std::string& name, const std::vec
     }
   }
   require_leader("Only the leader may write task configurations.");
-  require_connector(snapshot(), name, "Connector " + name + " not found");
+  std::lock_guard write(leader_write_mu_);
+  const ClusterConfigState snap = snapshot();
+  require_connector(snap, name, "Connector " + name + " not found");
+  // Task configs generated just before a pause or stop must not bring the tasks back.
+  if (snap.target_state(name) != TargetState::Started) {
+    throw ConflictError("Connector " + name + " is " + target_state_name(snap.target_state(name)) +
+                        "; task configs are written only for started connectors");
+  }
   configs_.put_task_configs(name, configs);
 }
 
@@ -949,6 +958,7 @@ void DistributedHerder::stop_connector(const std::string& name) {
   require_connector(snapshot(), name, "Unknown connector " + name);
   require_leader("Only the leader can transition connectors to the STOPPED state.");
   // Kafka's order: task configs first, so a failure between the two writes leaves a healthy cluster.
+  std::lock_guard write(leader_write_mu_);
   configs_.put_task_configs(name, {});
   configs_.put_target_state(name, TargetState::Stopped);
 }

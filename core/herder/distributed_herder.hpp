@@ -221,6 +221,10 @@ class DistributedHerder final : public Herder,
   const std::unique_ptr<ConfigTransformer> transformer_;
   const std::unique_ptr<IncrementalCooperativeAssignor> assignor_;  // leader's; used on the rebalance thread only
 
+  // Serialises the leader's task-config writes with stop's two writes (empty task configs, then STOPPED), so a
+  // worker's task configs for a connector being stopped cannot land between them.
+  std::mutex leader_write_mu_;
+
   // Membership (state_mu_).
   mutable Mutex state_mu_;
   std::string leader_id_ SLUICE_GUARDED_BY(state_mu_);
