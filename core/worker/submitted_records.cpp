@@ -26,10 +26,15 @@ SubmittedRecords::Partition& SubmittedRecords::partition_for(const data::Value& 
 }
 
 SubmittedRecords::Record* SubmittedRecords::submit(const data::Value& partition, const data::Value& offset) {
+  Record* record = submit(partition);
+  record->offset_ = offset;
+  return record;
+}
+
+SubmittedRecords::Record* SubmittedRecords::submit(const data::Value& partition) {
   Partition& p = partition_for(partition);
   Record& record = p.records.emplace_back();  // a deque: references to the other records stay valid
   record.owner_ = &p;
-  record.offset_ = offset;
   ++pending_;
   ++unacked_;
   return &record;
@@ -53,6 +58,12 @@ void SubmittedRecords::ack(Record* record) {
   record->acked_ = true;
   --unacked_;
   pop_acknowledged(*record->owner_);
+}
+
+void SubmittedRecords::ack(Record* record, data::Value&& offset) {
+  if (record == nullptr || record->acked_) return;
+  record->offset_ = std::move(offset);
+  ack(record);
 }
 
 bool SubmittedRecords::remove(Record* record) {

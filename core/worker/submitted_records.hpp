@@ -59,8 +59,13 @@ class SubmittedRecords {
   // Registers a record about to be sent. The handle is valid until it is passed to ack() or remove(), each of
   // which must be called at most once per handle.
   Record* submit(const data::Value& partition, const data::Value& offset);
+  // The same for a record whose offset is handed over by ack(record, offset): nothing is copied while it
+  // waits (its offset() is null until then).
+  Record* submit(const data::Value& partition);
   // Kafka has the record (or it was dropped and its offset may be committed). Invalidates the handle.
   void ack(Record* record);
+  // ack() for a record submitted without its offset, moving the offset in.
+  void ack(Record* record, data::Value&& offset);
   // Forgets an unacknowledged record whose send failed before it left (Kafka's removeLastOccurrence); false
   // when it is not an unacknowledged record of this instance. Invalidates the handle.
   bool remove(Record* record);

@@ -166,12 +166,14 @@ bool WorkerSourceTask::send(data::SourceRecord&& original) {
   if (!out) {
     // Dropped by a transformation or skipped after a tolerated failure: nothing waits for Kafka, and its offset
     // counts as acknowledged (Kafka's recordDropped), so a source whose records are all filtered still advances.
-    submitted_.ack(submitted_.submit(original.source_partition, original.source_offset));
+    SubmittedRecords::Record* submitted = submitted_.submit(original.source_partition);
     commit_record(original, nullptr);
+    submitted_.ack(submitted, std::move(original.source_offset));
     return true;
   }
   InFlight& slot = acquire_slot();
-  slot.submitted = submitted_.submit(original.source_partition, original.source_offset);
+  // The offset stays in the record until its acknowledgement moves it into submitted_ (after commit_record).
+  slot.submitted = submitted_.submit(original.source_partition);
   slot.original = std::move(original);
   stage("send");
   try {
@@ -199,18 +201,18 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
   // Every message this task's producer sends carries its slot.
   InFlight& record = *static_cast<InFlight*>(report.context);
   if (report.ok()) {
-    submitted_.ack(record.submitted);
     note_topic(report.topic);
     const api::RecordMetadata metadata{report.topic, report.partition, report.offset, report.timestamp};
     commit_record(record.original, &metadata);
+    submitted_.ack(record.submitted, std::move(record.original.source_offset));
     release_slot(record);
     return;
   }
   if (config_->errors_tolerance() == ErrorTolerance::All) {
     ctx_.log->warn("{}Could not deliver a record to topic {} ({}); skipping it (errors.tolerance=all)", prefix_,
                    report.topic, report.error);
-    submitted_.ack(record.submitted);
     commit_record(record.original, nullptr);
+    submitted_.ack(record.submitted, std::move(record.original.source_offset));
     release_slot(record);
     return;
   }

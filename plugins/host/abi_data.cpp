@@ -433,15 +433,19 @@ void AbiImporter::fill_record(const sluice_record& record, data::ConnectRecord& 
   out.value = value(record.value);
   out.timestamp =
       record.timestamp == SLUICE_NO_TIMESTAMP ? std::nullopt : std::optional<std::int64_t>(record.timestamp);
-  out.headers = headers(record.headers, record.header_count);
+  if (record.header_count > 0 || !out.headers.empty()) out.headers = headers(record.headers, record.header_count);
 }
 
 data::SourceRecord AbiImporter::source_record(const sluice_record& record) {
   data::SourceRecord out;
+  fill_source_record(record, out);
+  return out;
+}
+
+void AbiImporter::fill_source_record(const sluice_record& record, data::SourceRecord& out) {
   fill_record(record, out);
   out.source_partition = value(record.source_partition);
   out.source_offset = value(record.source_offset);
-  return out;
 }
 
 data::SinkRecord AbiImporter::sink_record(const sluice_record& record) {

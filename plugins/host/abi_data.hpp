@@ -7,7 +7,7 @@
 //
 // Plugin -> host: AbiImporter deep-copies C structures into core data, so nothing the plugin owns is
 // referenced afterwards. It caches imported schemas by address for one batch, so records of a batch that
-// share a schema share one SchemaPtr.
+// share a schema share one SchemaPtr; a reused importer must be told where a batch begins (begin_batch()).
 
 #include "core/api/connector.hpp"
 #include "core/config/config_def.hpp"
@@ -86,6 +86,11 @@ class AbiImporter {
   // Replaces topic, partition, keys, values, timestamp and headers of `out`.
   void fill_record(const sluice_record& record, data::ConnectRecord& out);
   data::SourceRecord source_record(const sluice_record& record);
+  // The same, into a default-constructed record (no temporary record per call).
+  void fill_source_record(const sluice_record& record, data::SourceRecord& out);
+  // Forgets the schemas cached by address: call before each batch, since a plugin may reuse the addresses of
+  // a released batch for different schemas.
+  void begin_batch() { schemas_.clear(); }
   data::SinkRecord sink_record(const sluice_record& record);
 
  private:

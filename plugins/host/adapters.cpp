@@ -211,19 +211,28 @@ class ConnectorAdapter final : public api::Connector {
 // when its last record was committed (or dropped), or when the task is destroyed, whichever comes first;
 // never after the plugin instance is gone.
 struct SourceTaskState;
+struct Batch;
+
+// What SourceRecord::origin points to: the plugin's record and the batch that owns it. The origins of a batch
+// live in one array inside the Batch, and each record's origin is an aliasing shared_ptr to its element, so a
+// poll costs one allocation for all of its origins instead of one per record.
+struct RecordOrigin {
+  Batch* batch = nullptr;
+  const sluice_record* record = nullptr;
+  std::atomic<bool> committed{false};
+};
 
 struct Batch {
   Batch(std::shared_ptr<SourceTaskState> state, const sluice_record_batch& b, std::size_t count)
       : task(std::move(state)), batch(b), remaining(count) {}
   ~Batch();
-  void release_now();  // requires task->mu held
 
   std::shared_ptr<SourceTaskState> task;
   sluice_record_batch batch;
   std::atomic<std::size_t> remaining;
-  bool released = false;  // guarded by task->mu
+  std::unique_ptr<RecordOrigin[]> origins;  // one per record, set by poll()
+  bool released = false;                    // guarded by task->mu
 };
-
 struct SourceTaskState {
   Mutex mu;
   bool destroyed SLUICE_GUARDED_BY(mu) = false;
@@ -252,13 +261,6 @@ struct SourceTaskState {
 Batch::~Batch() {
   task->release(*this);
 }
-
-// What SourceRecord::origin points to: the plugin's record and the batch that owns it.
-struct RecordOrigin {
-  std::shared_ptr<Batch> batch;
-  const sluice_record* record;
-  std::atomic<bool> committed{false};
-};
 
 constexpr std::size_t kRecordMinSize = SLUICE_HOST_SIZE_THROUGH(sluice_record, kafka_offset);
 
@@ -307,17 +309,17 @@ class SourceTaskAdapter final : public api::SourceTask {
           fmt::format("poll() of plugin class {} returned records with struct_size {}; expected at least {}",
                       instance_.class_name(), stride, kRecordMinSize));
     }
-    AbiImporter importer;
-    std::vector<data::SourceRecord> records;
-    records.reserve(raw.count);
+    batch->origins = std::make_unique<RecordOrigin[]>(raw.count);
+    importer_.begin_batch();
+    std::vector<data::SourceRecord> records(raw.count);
     for (std::size_t i = 0; i < raw.count; ++i) {
       const sluice_record* record = abi_element(raw.records, stride, i);
-      auto out = importer.source_record(*record);
-      auto origin = std::make_shared<RecordOrigin>();
-      origin->batch = batch;
-      origin->record = record;
-      out.origin = std::move(origin);
-      records.push_back(std::move(out));
+      data::SourceRecord& out = records[i];
+      importer_.fill_source_record(*record, out);
+      RecordOrigin& origin = batch->origins[i];
+      origin.batch = batch.get();
+      origin.record = record;
+      out.origin = std::shared_ptr<const void>(batch, &origin);
     }
     return records;
   }
@@ -337,10 +339,15 @@ class SourceTaskAdapter final : public api::SourceTask {
                       instance_.class_name()));
     }
     if (origin->committed.exchange(true)) return;
+    const auto* vt = instance_.vt();
+    if (vt->commit_record == nullptr) {
+      // Nothing to tell the plugin (Kafka's default commitRecord): only hand the batch back once it is done.
+      if (origin->batch->remaining.fetch_sub(1) == 1) state_->release(*origin->batch);
+      return;
+    }
     CallError err;
     sluice_status status = SLUICE_OK;
-    const auto* vt = instance_.vt();
-    if (vt->commit_record != nullptr) {
+    {
       sluice_record_metadata md{};
       if (metadata != nullptr) {
         md.struct_size = sizeof(sluice_record_metadata);
@@ -370,6 +377,7 @@ class SourceTaskAdapter final : public api::SourceTask {
  private:
   Instance<sluice_source_task_vtable> instance_;
   std::shared_ptr<SourceTaskState> state_;
+  AbiImporter importer_;  // reused by poll() calls; the task thread is the only caller
 };
 
 // ---- SinkTask --------------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ constexpr std::int32_t kDefaultBatchSize = 2000;
 constexpr const char* kFilenameField = "filename";
 constexpr const char* kPositionField = "position";
 constexpr std::size_t kReadChunk = 64 * 1024;
-constexpr std::size_t kInitialReserve = 1024;  // records reserved when a poll finds its first line
+// Records reserved when a poll finds its first line: the default batch.size (2000) fits, so a full default
+// batch is never moved to a larger vector; a huge batch.size still grows only as lines arrive.
+constexpr std::size_t kInitialReserve = 4096;
 
 std::int64_t now_ms() {
   using namespace std::chrono;

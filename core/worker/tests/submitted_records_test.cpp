@@ -153,5 +153,18 @@ TEST(SubmittedRecords, EqualPartitionsInARowAndApartAreOnePartition) {
   EXPECT_EQ(records.submit(partition("a"), offset(4))->partition(), partition("a"));
 }
 
+TEST(SubmittedRecords, OffsetHandedOverAtAckIsCommittedInOrder) {
+  SubmittedRecords records;
+  auto* r1 = records.submit(partition("a"));
+  auto* r2 = records.submit(partition("a"));
+  EXPECT_TRUE(r1->offset().is_null());  // nothing copied while the record waits
+  records.ack(r2, offset(2));
+  EXPECT_TRUE(committed(records).empty());  // r1 holds back r2
+  records.ack(r1, offset(1));
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 2}}));
+  EXPECT_EQ(records.unacked(), 0u);
+  EXPECT_EQ(records.pending(), 0u);
+}
+
 }  // namespace
 }  // namespace sluice::worker

@@ -959,4 +959,23 @@ TEST(ConfigProviderTest, Get) {
   vt->destroy(self);
 }
 
+// A task that keeps SourceTask's empty commit_record answers OK at once (no batch lookup, so even a record
+// that is in no live batch is fine); a task that overrides it is detected as such.
+class NoCommitRecordTask final : public sdk::SourceTask {
+ public:
+  void start(const sdk::ConfigMap&) override {}
+  std::vector<sdk::SourceRecord> poll() override { return {}; }
+  void stop() override {}
+};
+TEST(SourceTaskVtableTest, CommitRecordOfATaskWithoutOneIsANoOp) {
+  static_assert(!sdk::detail::Access::overrides_commit_record<NoCommitRecordTask>());
+  static_assert(sdk::detail::Access::overrides_commit_record<test_plugin::SourceTaskImpl>());
+  const auto& vt = sdk::detail::kSourceTaskVtable<NoCommitRecordTask>;
+  ASSERT_NE(vt.commit_record, nullptr) << "hosts built against SDK 1.0 call it unconditionally";
+  sluice_record record{};
+  record.struct_size = sizeof(sluice_record);
+  // No instance is needed: nothing of the task is touched.
+  EXPECT_EQ(vt.commit_record(nullptr, &record, nullptr, nullptr), SLUICE_OK);
+}
+
 }  // namespace
