@@ -1,6 +1,7 @@
 #pragma once
 // Small vocabulary shared by the worker, the herders and the REST layer.
 
+#include <charconv>
 #include <compare>
 #include <cstdint>
 #include <optional>
@@ -16,6 +17,18 @@ struct ConnectorTaskId {
   auto operator<=>(const ConnectorTaskId&) const = default;
   std::string to_string() const { return connector + "-" + std::to_string(task); }
 };
+
+// "<connector>-<n>" back into an id (ConnectorTaskId::to_string's inverse, as internal-topic keys need): the
+// connector name may contain '-', the task number follows the last one. nullopt when there is no number.
+inline std::optional<ConnectorTaskId> parse_connector_task_id(std::string_view text) {
+  const auto dash = text.rfind('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  int task = 0;
+  const std::string_view digits = text.substr(dash + 1);
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), task);
+  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  return ConnectorTaskId{std::string(text.substr(0, dash)), task};
+}
 
 // What the user asked a connector to be (Kafka's TargetState).
 enum class TargetState : std::uint8_t { Started, Paused, Stopped };

@@ -155,18 +155,6 @@ Json parse_value(const std::optional<std::string>& bytes) {
   return Json::parse(*bytes);
 }
 
-// "task-<connector>-<n>": the connector name may contain '-', the task number follows the last one.
-std::optional<ConnectorTaskId> parse_task_key(std::string_view key) {
-  const std::string_view rest = key.substr(kTaskPrefix.size());
-  const auto dash = rest.rfind('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  int task = 0;
-  const std::string_view digits = rest.substr(dash + 1);
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), task);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  return ConnectorTaskId{std::string(rest.substr(0, dash)), task};
-}
-
 }  // namespace
 
 KafkaConfigStore::KafkaConfigStore(const KafkaStoreOptions& options) : timeout_(options.timeout) {
@@ -367,7 +355,7 @@ void KafkaConfigStore::apply(const LogRecord& record) {
             [connector](ConfigUpdateListener& l) { l.on_connector_config_update(connector); });
       }
     } else if (key.starts_with(kTaskPrefix)) {
-      const auto id = parse_task_key(key);
+      const auto id = parse_connector_task_id(key.substr(kTaskPrefix.size()));
       if (!id) {
         logger()->error("Ignoring task configuration because {} couldn't be parsed as a task config key",
                         key);

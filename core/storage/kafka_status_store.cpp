@@ -136,18 +136,6 @@ std::optional<TopicStatusRecord> parse_topic(const LogRecord& record) {
                            *discovered};
 }
 
-// "status-task-<connector>-<n>": the connector name may contain '-', the task number follows the last one.
-std::optional<ConnectorTaskId> parse_task_key(std::string_view key) {
-  const std::string_view rest = key.substr(kTaskPrefix.size());
-  const auto dash = rest.rfind('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  int task = 0;
-  const std::string_view digits = rest.substr(dash + 1);
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), task);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-  return ConnectorTaskId{std::string(rest.substr(0, dash)), task};
-}
-
 }  // namespace
 
 KafkaStatusStore::KafkaStatusStore(const KafkaStoreOptions& options) : timeout_(options.timeout) {
@@ -375,7 +363,7 @@ void KafkaStatusStore::apply(const LogRecord& record) {
       read_status(connector_entry(connector), record, std::move(status));
     prune(connector);
   } else if (key.starts_with(kTaskPrefix)) {
-    const auto id = parse_task_key(key);
+    const auto id = parse_connector_task_id(key.substr(kTaskPrefix.size()));
     if (!id) {
       logger()->warn("Discarding record with invalid task status key {}", key);
       return;

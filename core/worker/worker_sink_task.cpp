@@ -143,20 +143,8 @@ void WorkerSinkTask::execute() {
   ctx_.log->info("{}Sink task finished initialization and start", prefix_);
   report(State::Running);
 
-  std::exception_ptr failure;
-  const char* failed_stage = nullptr;
-  try {
-    run_loop();
-  } catch (...) {
-    failure = std::current_exception();
-    failed_stage = current_stage();
-  }
-  // As Kafka: what was put is committed and the task closed and stopped even after a failure.
-  shutdown();
-  if (failure) {
-    stage(failed_stage);
-    std::rethrow_exception(failure);
-  }
+  // What was put is committed and the task closed and stopped even after a failure.
+  run_loop_then_shutdown([this] { run_loop(); }, [this] { shutdown(); });
 }
 
 void WorkerSinkTask::run_loop() {

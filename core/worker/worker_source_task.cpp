@@ -87,20 +87,8 @@ void WorkerSourceTask::execute() {
   ctx_.log->info("{}Source task finished initialization and start", prefix_);
   report(State::Running);
 
-  std::exception_ptr failure;
-  const char* failed_stage = nullptr;
-  try {
-    run_loop();
-  } catch (...) {
-    failure = std::current_exception();
-    failed_stage = current_stage();
-  }
-  // As Kafka: acknowledged offsets are committed and the task is stopped even after a failure.
-  shutdown();
-  if (failure) {
-    stage(failed_stage);
-    std::rethrow_exception(failure);
-  }
+  // Acknowledged offsets are committed and the task is stopped even after a failure.
+  run_loop_then_shutdown([this] { run_loop(); }, [this] { shutdown(); });
 }
 
 void WorkerSourceTask::run_loop() {

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -97,6 +98,24 @@ class WorkerTask {
   void report(State state, const std::optional<std::string>& trace = std::nullopt);
   // Notes the topic for topic tracking (cheap after the first time).
   void note_topic(const std::string& topic);
+  // Runs `loop`, then `shutdown` even when the loop threw (as Kafka, a task is committed, closed and stopped after a
+  // failure too), then rethrows the loop's failure with the stage it came from.
+  template <typename Loop, typename Shutdown>
+  void run_loop_then_shutdown(Loop&& loop, Shutdown&& shutdown) {
+    std::exception_ptr failure;
+    const char* failed_stage = nullptr;
+    try {
+      loop();
+    } catch (...) {
+      failure = std::current_exception();
+      failed_stage = current_stage();
+    }
+    shutdown();
+    if (failure) {
+      stage(failed_stage);
+      std::rethrow_exception(failure);
+    }
+  }
   // Sets what the thread is doing, for the "at" line of a failure trace.
   void stage(const char* name) { stage_ = name; }
   const char* current_stage() const { return stage_; }
