@@ -39,9 +39,6 @@
 namespace sluice::app {
 namespace {
 
-constexpr int kUsageError = 2;
-constexpr int kRuntimeError = 1;
-
 std::shared_ptr<spdlog::logger> logger() {
   static const auto instance = log::get("sluice.standalone");
   return instance;

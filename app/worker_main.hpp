@@ -22,6 +22,10 @@ namespace sluice::app {
 
 using StringMap = std::map<std::string, std::string>;
 
+// Exit codes of the worker commands: a bad command line or worker config, and a failure while running.
+inline constexpr int kUsageError = 2;
+inline constexpr int kRuntimeError = 1;
+
 // Blocks SIGTERM and SIGINT in this thread (every thread started later inherits the mask, so the signals stay
 // pending for wait_for_stop_signal) and ignores SIGPIPE.
 sigset_t block_stop_signals();

@@ -76,6 +76,20 @@ class KafkaBasedLog {
     bool producer_retries = true;
     std::map<std::string, std::string> producer_overrides;  // applied last
     std::string worker_id;                                  // for log lines
+
+    // One store's log: `topic` of `store`, client id "<client_id_base><suffix>" (Kafka's "-configs", "-offsets",
+    // "-statuses"), the store's connection settings; idempotent with client retries unless `owner_retries`.
+    static Options for_store(const KafkaStoreOptions& store, const KafkaTopicSettings& topic, const char* suffix,
+                             bool owner_retries = false) {
+      return Options{.topic = topic,
+                     .client = store.client,
+                     .client_id = store.client_id_base + suffix,
+                     .group_id = store.group_id,
+                     .idempotent = !owner_retries,
+                     .producer_retries = !owner_retries,
+                     .producer_overrides = store.producer_overrides,
+                     .worker_id = store.worker_id};
+    }
   };
 
   KafkaBasedLog(Options options, ConsumeCallback on_record);

@@ -158,14 +158,7 @@ Json parse_value(const std::optional<std::string>& bytes) {
 }  // namespace
 
 KafkaConfigStore::KafkaConfigStore(const KafkaStoreOptions& options) : timeout_(options.timeout) {
-  KafkaBasedLog::Options log_options{.topic = options.config_topic,
-                                     .client = options.client,
-                                     .client_id = options.client_id_base + "configs",
-                                     .group_id = options.group_id,
-                                     .idempotent = true,
-                                     .producer_retries = true,
-                                     .producer_overrides = options.producer_overrides,
-                                     .worker_id = options.worker_id};
+  auto log_options = KafkaBasedLog::Options::for_store(options, options.config_topic, "configs");
   log_ = std::make_unique<KafkaBasedLog>(std::move(log_options),
                                          [this](const LogRecord& record) { apply(record); });
 }

@@ -11,14 +11,7 @@
 namespace sluice::storage {
 
 KafkaOffsetStore::KafkaOffsetStore(const KafkaStoreOptions& options) : timeout_(options.timeout) {
-  KafkaBasedLog::Options log_options{.topic = options.offset_topic,
-                                     .client = options.client,
-                                     .client_id = options.client_id_base + "offsets",
-                                     .group_id = options.group_id,
-                                     .idempotent = true,
-                                     .producer_retries = true,
-                                     .producer_overrides = options.producer_overrides,
-                                     .worker_id = options.worker_id};
+  auto log_options = KafkaBasedLog::Options::for_store(options, options.offset_topic, "offsets");
   log_ = std::make_unique<KafkaBasedLog>(std::move(log_options),
                                          [this](const LogRecord& record) { apply(record); });
 }

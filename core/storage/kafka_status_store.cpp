@@ -140,14 +140,8 @@ std::optional<TopicStatusRecord> parse_topic(const LogRecord& record) {
 
 KafkaStatusStore::KafkaStatusStore(const KafkaStoreOptions& options) : timeout_(options.timeout) {
   // Kafka's status producer: no idempotence and no client retries; this store decides what to send again.
-  KafkaBasedLog::Options log_options{.topic = options.status_topic,
-                                     .client = options.client,
-                                     .client_id = options.client_id_base + "statuses",
-                                     .group_id = options.group_id,
-                                     .idempotent = false,
-                                     .producer_retries = false,
-                                     .producer_overrides = options.producer_overrides,
-                                     .worker_id = options.worker_id};
+  auto log_options =
+      KafkaBasedLog::Options::for_store(options, options.status_topic, "statuses", /*owner_retries=*/true);
   log_ = std::make_unique<KafkaBasedLog>(std::move(log_options),
                                          [this](const LogRecord& record) { apply(record); });
 }
