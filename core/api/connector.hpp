@@ -104,6 +104,10 @@ class SourceTask {
   // After Kafka acknowledged `record` (metadata set) or a transform dropped it (nullptr). `record` is the
   // one poll() returned, before transforms. May run on the producer's delivery thread.
   virtual void commit_record(const data::SourceRecord& record, const RecordMetadata* metadata) = 0;
+  // Whether commit_record reads the record's key, value or headers. A task that finds its record another way
+  // (a plugin's task, through SourceRecord::origin) answers false, and the runtime then hands the value to
+  // the converter instead of copying it (commit_record sees the record with its value moved out).
+  virtual bool commit_record_reads_content() const { return true; }
   // From any thread: make a running poll() return soon.
   virtual void request_stop() = 0;
   virtual void stop() = 0;

@@ -21,6 +21,13 @@ class Converter {
   // Connect data -> bytes; nullopt is a null Kafka key/value. Throws DataError.
   virtual std::optional<std::string> from_connect(std::string_view topic, const data::Headers* headers,
                                                   const data::SchemaPtr& schema, const data::Value& value) = 0;
+  // The same for a value the caller gives up (its content is unspecified afterwards, also after a throw):
+  // a converter whose bytes are the value itself (StringConverter on a string, ByteArrayConverter on bytes)
+  // moves it out instead of copying.
+  virtual std::optional<std::string> from_connect_consuming(std::string_view topic, const data::Headers* headers,
+                                                            const data::SchemaPtr& schema, data::Value& value) {
+    return from_connect(topic, headers, schema, value);
+  }
   // Bytes (nullopt: null) -> Connect data. Throws DataError with a message saying what was expected.
   virtual data::SchemaAndValue to_connect(std::string_view topic, const data::Headers* headers,
                                           std::optional<std::string_view> bytes) = 0;

@@ -44,6 +44,15 @@ std::optional<std::string> ByteArrayConverter::from_connect(std::string_view /*t
   return to_bytes(schema, value);
 }
 
+std::optional<std::string> ByteArrayConverter::from_connect_consuming(std::string_view topic,
+                                                                      const data::Headers* headers,
+                                                                      const data::SchemaPtr& schema,
+                                                                      data::Value& value) {
+  if (value.kind() == data::Value::Kind::Bytes && (!schema || schema->type() == data::Type::Bytes))
+    return std::move(value.as_bytes());
+  return from_connect(topic, headers, schema, value);
+}
+
 data::SchemaAndValue ByteArrayConverter::to_connect(std::string_view /*topic*/,
                                                     const data::Headers* /*headers*/,
                                                     std::optional<std::string_view> bytes) {

@@ -14,6 +14,8 @@ class ByteArrayConverter final : public api::Converter {
   void configure(const config::RawConfig& config, bool is_key) override;
   std::optional<std::string> from_connect(std::string_view topic, const data::Headers* headers,
                                           const data::SchemaPtr& schema, const data::Value& value) override;
+  std::optional<std::string> from_connect_consuming(std::string_view topic, const data::Headers* headers,
+                                                    const data::SchemaPtr& schema, data::Value& value) override;
   data::SchemaAndValue to_connect(std::string_view topic, const data::Headers* headers,
                                   std::optional<std::string_view> bytes) override;
   const config::ConfigDef& config_def() const override;

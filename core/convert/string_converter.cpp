@@ -68,6 +68,15 @@ std::optional<std::string> StringConverter::from_connect(std::string_view /*topi
   return to_bytes(schema, value);
 }
 
+std::optional<std::string> StringConverter::from_connect_consuming(std::string_view topic,
+                                                                   const data::Headers* headers,
+                                                                   const data::SchemaPtr& schema, data::Value& value) {
+  // A string's text is its bytes (UTF-8 is the only encoding): hand it over.
+  if (value.kind() == data::Value::Kind::String && (!schema || schema->type() == data::Type::String))
+    return std::move(value.as_string());
+  return from_connect(topic, headers, schema, value);
+}
+
 data::SchemaAndValue StringConverter::to_connect(std::string_view /*topic*/, const data::Headers* /*headers*/,
                                                  std::optional<std::string_view> bytes) {
   return from_bytes(bytes);

@@ -25,9 +25,10 @@ struct ConnectRecord {
 };
 
 // A record produced by a source task. source_partition / source_offset are maps with string keys and
-// primitive values (Value::Kind::Map), or null.
+// primitive values (Value::Kind::Map), or null. The partition is shared: consecutive records of one source
+// partition usually carry the same one (the plugin importer reuses it), so copies and comparisons are cheap.
 struct SourceRecord : ConnectRecord {
-  Value source_partition;
+  SharedValue source_partition;
   Value source_offset;
   // The plugin-side record this one came from; keeps the plugin's poll batch alive until every record of
   // it was committed. Shared because records of one batch are acknowledged on other threads, in any order.

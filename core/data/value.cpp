@@ -193,6 +193,14 @@ const std::string& Value::as_bytes() const {
   if (kind() != Kind::Bytes) throw_kind(Kind::Bytes, kind());
   return std::get<9>(v_).data;
 }
+std::string& Value::as_string() {
+  if (kind() != Kind::String) throw_kind(Kind::String, kind());
+  return std::get<8>(v_);
+}
+std::string& Value::as_bytes() {
+  if (kind() != Kind::Bytes) throw_kind(Kind::Bytes, kind());
+  return std::get<9>(v_).data;
+}
 const Value::Array& Value::as_array() const {
   if (kind() != Kind::Array) throw_kind(Kind::Array, kind());
   return std::get<10>(v_);

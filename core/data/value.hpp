@@ -95,6 +95,8 @@ class Value {
   double as_float64() const;
   const std::string& as_string() const;
   const std::string& as_bytes() const;
+  std::string& as_string();  // mutable: lets a consumer of the value move its text or bytes out
+  std::string& as_bytes();
   const Array& as_array() const;
   Array& as_array();
   const Map& as_map() const;
@@ -114,6 +116,28 @@ class Value {
                                float, double, std::string, Bytes, Array, Map, Struct>;
   explicit Value(Storage v) : v_(std::move(v)) {}
   Storage v_;
+};
+
+// An immutable value shared by reference (a source partition, which the records of one run of a source task
+// all carry): copying it copies a pointer, and two handles of one import compare by identity first.
+class SharedValue {
+ public:
+  SharedValue() = default;  // null
+  SharedValue(Value value) : p_(std::make_shared<const Value>(std::move(value))) {}  // NOLINT: implicit
+  explicit SharedValue(std::shared_ptr<const Value> value) : p_(std::move(value)) {}
+
+  const Value& get() const { return p_ ? *p_ : null_; }
+  const Value& operator*() const { return get(); }
+  const Value* operator->() const { return &get(); }
+  bool is_null() const { return get().is_null(); }
+  // True when both handles share one value (not merely equal ones).
+  bool same(const SharedValue& other) const { return p_ == other.p_; }
+  bool operator==(const SharedValue& other) const { return same(other) || get() == other.get(); }
+  bool operator==(const Value& other) const { return get() == other; }
+
+ private:
+  static inline const Value null_{};
+  std::shared_ptr<const Value> p_;
 };
 
 const char* kind_name(Value::Kind kind);  // "INT32", "STRING", ... (upper case, as Kafka's Schema.Type)

@@ -56,7 +56,7 @@ std::string describe_record(const kafka::Message* consumed, const data::SourceRe
   }
   if (source != nullptr) {
     return "a record for topic '" + source->topic + "' (source partition " +
-           data::values::java_to_string(nullptr, source->source_partition) + ", source offset " +
+           data::values::java_to_string(nullptr, *source->source_partition) + ", source offset " +
            data::values::java_to_string(nullptr, source->source_offset) + ")";
   }
   return "a record";
@@ -104,7 +104,7 @@ std::string error_stack_trace(const std::exception& error, Stage stage, std::str
 
 std::string source_record_to_string(const data::SourceRecord& record) {
   std::string out =
-      "SourceRecord{sourcePartition=" + data::values::java_to_string(nullptr, record.source_partition) +
+      "SourceRecord{sourcePartition=" + data::values::java_to_string(nullptr, *record.source_partition) +
       ", sourceOffset=" + data::values::java_to_string(nullptr, record.source_offset) + "} ";
   out += "ConnectRecord{topic='" + record.topic +
          "', kafkaPartition=" + (record.partition ? std::to_string(*record.partition) : std::string("null")) +

@@ -79,12 +79,22 @@ std::optional<data::SinkRecord> SinkRecordProcessor::process(const kafka::Messag
 }
 
 std::optional<kafka::OutgoingRecord> SourceRecordProcessor::process(const data::SourceRecord& original) {
+  return convert(original, nullptr);
+}
+
+std::optional<kafka::OutgoingRecord> SourceRecordProcessor::process_consuming(data::SourceRecord& original) {
+  return convert(original, &original.value);
+}
+
+std::optional<kafka::OutgoingRecord> SourceRecordProcessor::convert(const data::SourceRecord& original,
+                                                                    data::Value* consumable) {
   errors_.source_record(&original);
   // Transformations work in place: on a copy, so that commit_record gets the record poll() returned.
   std::optional<data::SourceRecord> transformed;
   if (!chain_.empty()) {
     transformed.emplace(original);
     if (!apply_transformations(chain_, errors_, *transformed)) return std::nullopt;
+    consumable = &transformed->value;  // the copy is this call's own
   }
   const data::SourceRecord& record = transformed ? *transformed : original;
   kafka::OutgoingRecord out;
@@ -105,7 +115,12 @@ std::optional<kafka::OutgoingRecord> SourceRecordProcessor::process(const data::
     return converters_.key->from_connect(record.topic, &record.headers, record.key_schema, record.key);
   });
   if (!key) return std::nullopt;
+  // The value goes last: once it is converted nothing can fail, so a consumed value is never reported.
   auto value = errors_.execute(Stage::ValueConverter, converters_.value_class, [&] {
+    if (consumable != nullptr) {
+      return converters_.value->from_connect_consuming(record.topic, &record.headers, record.value_schema,
+                                                       *consumable);
+    }
     return converters_.value->from_connect(record.topic, &record.headers, record.value_schema, record.value);
   });
   if (!value) return std::nullopt;

@@ -54,8 +54,13 @@ class SourceRecordProcessor {
   // The record to produce (topic, partition when set, key, value, headers, timestamp when set and >= 0);
   // nullopt as for sinks.
   std::optional<kafka::OutgoingRecord> process(const data::SourceRecord& original);
+  // The same for a caller that no longer needs original's value: a converter whose bytes are the value
+  // (StringConverter, ByteArrayConverter) moves it into the result instead of copying it.
+  std::optional<kafka::OutgoingRecord> process_consuming(data::SourceRecord& original);
 
  private:
+  std::optional<kafka::OutgoingRecord> convert(const data::SourceRecord& original, data::Value* consumable);
+
   Converters& converters_;
   transforms::TransformationChain& chain_;
   RetryWithToleranceOperator& errors_;

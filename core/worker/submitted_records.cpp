@@ -7,16 +7,16 @@
 namespace sluice::worker {
 
 const data::Value& SubmittedRecords::Record::partition() const {
-  return owner_->partition;
+  return owner_->partition.get();
 }
 
 SubmittedRecords::SubmittedRecords() = default;
 SubmittedRecords::~SubmittedRecords() = default;
 
-SubmittedRecords::Partition& SubmittedRecords::partition_for(const data::Value& partition) {
+SubmittedRecords::Partition& SubmittedRecords::partition_for(const data::SharedValue& partition) {
   // Equal values have equal content keys: the JSON encoding is needed only when the partition changes.
   if (last_ != nullptr && last_->partition == partition) return *last_;
-  auto& slot = by_key_[storage::partition_content_key(partition)];
+  auto& slot = by_key_[storage::partition_content_key(*partition)];
   if (!slot) {
     slot = std::make_unique<Partition>();
     slot->partition = partition;
@@ -25,13 +25,13 @@ SubmittedRecords::Partition& SubmittedRecords::partition_for(const data::Value& 
   return *slot;
 }
 
-SubmittedRecords::Record* SubmittedRecords::submit(const data::Value& partition, const data::Value& offset) {
+SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition, const data::Value& offset) {
   Record* record = submit(partition);
   record->offset_ = offset;
   return record;
 }
 
-SubmittedRecords::Record* SubmittedRecords::submit(const data::Value& partition) {
+SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition) {
   Partition& p = partition_for(partition);
   Record& record = p.records.emplace_back();  // a deque: references to the other records stay valid
   record.owner_ = &p;
@@ -92,7 +92,7 @@ SubmittedRecords::Committable SubmittedRecords::committable() {
   for (auto it = by_key_.begin(); it != by_key_.end();) {
     Partition& p = *it->second;
     if (p.committable) {
-      out.offsets.emplace_back(p.partition, std::move(*p.committable));
+      out.offsets.emplace_back(p.partition.get(), std::move(*p.committable));
       p.committable.reset();
     }
     out.committable_messages += p.popped;

@@ -10,7 +10,7 @@
 // acknowledgement pops the acknowledged prefix of its source partition at once and keeps only the latest
 // committable offset (Kafka pops lazily when offsets are committed; what committable() returns is the same).
 // A partition's content key is computed once per run of records with an equal partition value, not per
-// record.
+// record; records that share one partition value (data::SharedValue) are matched by identity.
 //
 // Owned by one source task and used only from its thread (delivery reports are served there too).
 
@@ -58,10 +58,10 @@ class SubmittedRecords {
 
   // Registers a record about to be sent. The handle is valid until it is passed to ack() or remove(), each of
   // which must be called at most once per handle.
-  Record* submit(const data::Value& partition, const data::Value& offset);
+  Record* submit(const data::SharedValue& partition, const data::Value& offset);
   // The same for a record whose offset is handed over by ack(record, offset): nothing is copied while it
   // waits (its offset() is null until then).
-  Record* submit(const data::Value& partition);
+  Record* submit(const data::SharedValue& partition);
   // Kafka has the record (or it was dropped and its offset may be committed). Invalidates the handle.
   void ack(Record* record);
   // ack() for a record submitted without its offset, moving the offset in.
@@ -79,14 +79,14 @@ class SubmittedRecords {
 
  private:
   struct Partition {
-    data::Value partition;
+    data::SharedValue partition;
     std::deque<Record> records;              // oldest first; the front is unacknowledged (or empty)
     std::optional<data::Value> committable;  // offset of the last popped record, until committable()
     std::size_t popped = 0;                  // records popped since the last committable()
     std::size_t removed = 0;                 // records in `records` marked removed
   };
 
-  Partition& partition_for(const data::Value& partition);
+  Partition& partition_for(const data::SharedValue& partition);
   static void pop_acknowledged(Partition& p);
 
   std::map<std::string, std::unique_ptr<Partition>>

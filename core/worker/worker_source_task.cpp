@@ -81,6 +81,7 @@ void WorkerSourceTask::execute() {
       return;
     }
   }
+  consume_values_ = !task_->commit_record_reads_content();
   stage("start");
   task_->start(task_config_);
   if (stopping()) task_->request_stop();  // stop() came while start() ran
@@ -147,7 +148,7 @@ bool WorkerSourceTask::send(data::SourceRecord&& original) {
   stage("convert");
   std::optional<kafka::OutgoingRecord> out;
   try {
-    out = processor_->process(original);
+    out = consume_values_ ? processor_->process_consuming(original) : processor_->process(original);
   } catch (const OperationAborted&) {
     return false;  // stopping during a retry: this record is not sent and its offset not committed
   }

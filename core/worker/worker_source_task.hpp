@@ -90,6 +90,7 @@ class WorkerSourceTask final : public WorkerTask {
   transforms::TransformationChain chain_;
   std::unique_ptr<RetryWithToleranceOperator> errors_;
   std::unique_ptr<SourceRecordProcessor> processor_;
+  bool consume_values_ = false;  // commit_record does not read the record's value: the converter may take it
   SubmittedRecords submitted_;
   std::deque<InFlight> slots_;         // every slot ever used (a deque: addresses stay valid)
   std::vector<InFlight*> free_slots_;  // slots not waiting for Kafka

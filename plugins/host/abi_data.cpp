@@ -70,6 +70,55 @@ void require_array(const T* items, std::size_t count, const char* what) {
     throw DataError(fmt::format("A plugin passed {} with a NULL array", what));
 }
 
+// Whether importing `abi` gives a value equal to `v` with the same kinds, checked without allocating.
+// Structs are never matched (they carry a schema); malformed input is left to the import to report.
+bool imports_as(const sluice_value& abi, const data::Value& v, int depth) {
+  using Kind = data::Value::Kind;
+  if (depth > kMaxDepth) return false;
+  const auto same_text = [&](const std::string& text) {
+    const std::size_t size = abi.u.bytes.size;
+    return size == text.size() && (size == 0 || (abi.u.bytes.data != nullptr &&
+                                                 std::memcmp(abi.u.bytes.data, text.data(), size) == 0));
+  };
+  switch (abi.type) {
+    case SLUICE_TYPE_NULL: return v.is_null();
+    case SLUICE_TYPE_BOOLEAN: return v.kind() == Kind::Boolean && v.as_bool() == (abi.u.boolean != 0);
+    case SLUICE_TYPE_INT8: return v.kind() == Kind::Int8 && v.as_int8() == static_cast<std::int8_t>(abi.u.i64);
+    case SLUICE_TYPE_INT16:
+      return v.kind() == Kind::Int16 && v.as_int16() == static_cast<std::int16_t>(abi.u.i64);
+    case SLUICE_TYPE_INT32:
+      return v.kind() == Kind::Int32 && v.as_int32() == static_cast<std::int32_t>(abi.u.i64);
+    case SLUICE_TYPE_INT64: return v.kind() == Kind::Int64 && v.as_int64() == abi.u.i64;
+    case SLUICE_TYPE_FLOAT32:
+      return v.kind() == Kind::Float32 && v.as_float32() == static_cast<float>(abi.u.f64);
+    case SLUICE_TYPE_FLOAT64: return v.kind() == Kind::Float64 && v.as_float64() == abi.u.f64;
+    case SLUICE_TYPE_STRING: return v.kind() == Kind::String && same_text(v.as_string());
+    case SLUICE_TYPE_BYTES: return v.kind() == Kind::Bytes && same_text(v.as_bytes());
+    case SLUICE_TYPE_ARRAY: {
+      if (v.kind() != Kind::Array || (abi.u.array.count > 0 && abi.u.array.items == nullptr)) return false;
+      const auto& items = v.as_array();
+      if (items.size() != abi.u.array.count) return false;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!imports_as(abi.u.array.items[i], items[i], depth + 1)) return false;
+      }
+      return true;
+    }
+    case SLUICE_TYPE_MAP: {
+      if (v.kind() != Kind::Map || (abi.u.map.count > 0 && (abi.u.map.keys == nullptr || abi.u.map.values == nullptr)))
+        return false;
+      const auto& entries = v.as_map();
+      if (entries.size() != abi.u.map.count) return false;
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (!imports_as(abi.u.map.keys[i], entries[i].first, depth + 1) ||
+            !imports_as(abi.u.map.values[i], entries[i].second, depth + 1))
+          return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
 }  // namespace
 
 // ---- AbiArena ------------------------------------------------------------------------------------------
@@ -444,7 +493,10 @@ data::SourceRecord AbiImporter::source_record(const sluice_record& record) {
 
 void AbiImporter::fill_source_record(const sluice_record& record, data::SourceRecord& out) {
   fill_record(record, out);
-  out.source_partition = value(record.source_partition);
+  // Runs of records from one source partition share one imported partition value.
+  if (!imports_as(record.source_partition, *last_partition_, 0))
+    last_partition_ = data::SharedValue(value(record.source_partition));
+  out.source_partition = last_partition_;
   out.source_offset = value(record.source_offset);
 }
 

@@ -98,6 +98,7 @@ class AbiImporter {
   data::Value value_at(const sluice_value& value, int depth);
 
   std::unordered_map<const sluice_schema*, data::SchemaPtr> schemas_;
+  data::SharedValue last_partition_;  // the previous source record's partition, shared while equal
 };
 
 // A plugin's config as a string map; entries with a NULL value are left out. Throws DataError for a NULL key.

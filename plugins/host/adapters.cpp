@@ -363,6 +363,9 @@ class SourceTaskAdapter final : public api::SourceTask {
     err.check(status, "commit_record", instance_.class_name());
   }
 
+  // The plugin gets back its own record (RecordOrigin), never the imported copy.
+  bool commit_record_reads_content() const override { return false; }
+
   void request_stop() override {
     instance_.ctx().stop_requested.store(true, std::memory_order_release);
     const auto* vt = instance_.vt();
