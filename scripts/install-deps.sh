@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   # libraries
   librdkafka-dev libboost-dev libboost-system-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libssl-dev libcurl4-openssl-dev
+  libcli11-dev libssl-dev libcurl4-openssl-dev libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev kcat binutils curl procps
   # RabbitMQ connector: client library, and the real broker + its CLI tools for tests and benchmarks

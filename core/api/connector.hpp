@@ -108,6 +108,12 @@ class SourceTask {
   // (a plugin's task, through SourceRecord::origin) answers false, and the runtime then hands the value to
   // the converter instead of copying it (commit_record sees the record with its value moved out).
   virtual bool commit_record_reads_content() const { return true; }
+  // Whether commit_record has anything to do for `record` (poll() returned it). When not, the runtime neither
+  // calls it nor keeps the record until Kafka acknowledges it.
+  virtual bool needs_commit_record(const data::SourceRecord& record) const {
+    (void)record;
+    return true;
+  }
   // From any thread: make a running poll() return soon.
   virtual void request_stop() = 0;
   virtual void stop() = 0;

@@ -31,6 +31,12 @@ SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& part
   return record;
 }
 
+SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition, data::Value&& offset) {
+  Record* record = submit(partition);
+  record->offset_ = std::move(offset);
+  return record;
+}
+
 SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition) {
   Partition& p = partition_for(partition);
   Record& record = p.records.emplace_back();  // a deque: references to the other records stay valid

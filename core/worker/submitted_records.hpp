@@ -59,6 +59,7 @@ class SubmittedRecords {
   // Registers a record about to be sent. The handle is valid until it is passed to ack() or remove(), each of
   // which must be called at most once per handle.
   Record* submit(const data::SharedValue& partition, const data::Value& offset);
+  Record* submit(const data::SharedValue& partition, data::Value&& offset);
   // The same for a record whose offset is handed over by ack(record, offset): nothing is copied while it
   // waits (its offset() is null until then).
   Record* submit(const data::SharedValue& partition);

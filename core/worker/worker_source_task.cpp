@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/common/errors.hpp"
 #include "core/storage/offset_codec.hpp"
@@ -144,6 +145,20 @@ void WorkerSourceTask::release_slot(InFlight& slot) {
   free_slots_.push_back(&slot);
 }
 
+namespace {
+
+// The producer's per-record context is the record's in-flight slot when commit_record needs the record after
+// its acknowledgement, and otherwise its SubmittedRecords entry with the low bit set (nothing else is kept).
+void* tagged(SubmittedRecords::Record* record) {
+  return reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(record) | 1U);
+}
+SubmittedRecords::Record* untagged(void* context) {
+  const auto bits = reinterpret_cast<std::uintptr_t>(context);
+  return (bits & 1U) != 0 ? reinterpret_cast<SubmittedRecords::Record*>(bits & ~std::uintptr_t{1}) : nullptr;
+}
+
+}  // namespace
+
 bool WorkerSourceTask::send(data::SourceRecord&& original) {
   stage("convert");
   std::optional<kafka::OutgoingRecord> out;
@@ -152,63 +167,81 @@ bool WorkerSourceTask::send(data::SourceRecord&& original) {
   } catch (const OperationAborted&) {
     return false;  // stopping during a retry: this record is not sent and its offset not committed
   }
+  const bool keep = task_->needs_commit_record(original);
   if (!out) {
     // Dropped by a transformation or skipped after a tolerated failure: nothing waits for Kafka, and its offset
     // counts as acknowledged (Kafka's recordDropped), so a source whose records are all filtered still advances.
     SubmittedRecords::Record* submitted = submitted_.submit(original.source_partition);
-    commit_record(original, nullptr);
+    if (keep) commit_record(original, nullptr);
     submitted_.ack(submitted, std::move(original.source_offset));
     return true;
   }
-  InFlight& slot = acquire_slot();
-  // The offset stays in the record until its acknowledgement moves it into submitted_ (after commit_record).
-  slot.submitted = submitted_.submit(original.source_partition);
-  slot.original = std::move(original);
+  InFlight* slot = nullptr;
+  SubmittedRecords::Record* submitted = nullptr;
+  void* context = nullptr;
+  if (keep) {
+    // The offset stays in the record until its acknowledgement moves it into submitted_ (after commit_record).
+    slot = &acquire_slot();
+    submitted = slot->submitted = submitted_.submit(original.source_partition);
+    slot->original = std::move(original);
+    context = slot;
+  } else {
+    submitted = submitted_.submit(original.source_partition, std::move(original.source_offset));
+    context = tagged(submitted);
+  }
+  const auto abandon = [&] {
+    submitted_.remove(submitted);
+    if (slot != nullptr) release_slot(*slot);
+  };
   stage("send");
   try {
-    while (!producer_->send(*out, &slot, 100ms)) {
+    while (!producer_->send(*out, context, 100ms)) {
       throw_if_producer_failed();
       if (stopping()) {
-        submitted_.remove(slot.submitted);
-        release_slot(slot);
+        abandon();
         return false;
       }
     }
   } catch (const kafka::KafkaError&) {
-    submitted_.remove(slot.submitted);
-    release_slot(slot);
+    abandon();
     std::throw_with_nested(ConnectError("Unrecoverable exception trying to send"));
   } catch (...) {
-    submitted_.remove(slot.submitted);
-    release_slot(slot);
+    abandon();
     throw;
   }
   return true;
 }
 
 void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
-  // Every message this task's producer sends carries its slot.
-  InFlight& record = *static_cast<InFlight*>(report.context);
-  if (report.ok()) {
-    note_topic(report.topic);
-    const api::RecordMetadata metadata{report.topic, report.partition, report.offset, report.timestamp};
-    commit_record(record.original, &metadata);
-    submitted_.ack(record.submitted, std::move(record.original.source_offset));
-    release_slot(record);
-    return;
-  }
-  if (config_->errors_tolerance() == ErrorTolerance::All) {
-    ctx_.log->warn("{}Could not deliver a record to topic {} ({}); skipping it (errors.tolerance=all)", prefix_,
-                   report.topic, report.error);
-    commit_record(record.original, nullptr);
-    submitted_.ack(record.submitted, std::move(record.original.source_offset));
-    release_slot(record);
+  // Every message this task's producer sends carries its slot or its tagged SubmittedRecords entry.
+  SubmittedRecords::Record* bare = untagged(report.context);
+  InFlight* slot = bare == nullptr ? static_cast<InFlight*>(report.context) : nullptr;
+  const bool tolerated = !report.ok() && config_->errors_tolerance() == ErrorTolerance::All;
+  if (report.ok() || tolerated) {
+    if (report.ok()) {
+      note_topic(report.topic);
+    } else {
+      ctx_.log->warn("{}Could not deliver a record to topic {} ({}); skipping it (errors.tolerance=all)", prefix_,
+                     report.topic, report.error);
+    }
+    if (slot == nullptr) {
+      submitted_.ack(bare);
+      return;
+    }
+    if (report.ok()) {
+      const api::RecordMetadata metadata{report.topic, report.partition, report.offset, report.timestamp};
+      commit_record(slot->original, &metadata);
+    } else {
+      commit_record(slot->original, nullptr);
+    }
+    submitted_.ack(slot->submitted, std::move(slot->original.source_offset));
+    release_slot(*slot);
     return;
   }
   if (!producer_error_) {
     producer_error_ = std::make_exception_ptr(kafka::KafkaError(
-        "The producer for task " + id_.to_string() + " could not deliver a record to topic " +
-            record.original.topic + ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
+        "The producer for task " + id_.to_string() + " could not deliver a record to topic " + report.topic +
+            ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
         report.error_code, false));
   }
   // The record stays unacknowledged (its offset and every later one of its source partition are not

@@ -14,9 +14,10 @@
 //   written to the offset store every offset.flush.interval.ms, then the plugin's commit() is called.
 // - Backpressure: at most kMaxInFlight records wait for Kafka; beyond that the task is not polled and the
 //   thread serves delivery reports instead. librdkafka's queue is the only buffer (Producer waits on it).
-// - Memory follows the records in flight, not the offset flush interval: a record (moved, not copied, from
-//   the poll batch) is kept in a reused slot until its delivery report has called commit_record, and
-//   SubmittedRecords forgets acknowledged records at once, keeping one committable offset per partition.
+// - Memory follows the records in flight, not the offset flush interval: a record whose commit_record has
+//   work to do (moved, not copied, from the poll batch) is kept in a reused slot until its delivery report has
+//   called commit_record; any other record is not kept at all, only its offset (in SubmittedRecords, which
+//   forgets acknowledged records at once, keeping one committable offset per partition).
 // - Pause: the plugin is not polled; records in flight are still delivered and their offsets committed.
 // - Stop: the plugin's request_stop() interrupts poll(); then records in flight get up to
 //   offset.flush.timeout.ms to be delivered, acknowledged offsets are committed, and the plugin's stop()

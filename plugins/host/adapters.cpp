@@ -309,9 +309,16 @@ class SourceTaskAdapter final : public api::SourceTask {
           fmt::format("poll() of plugin class {} returned records with struct_size {}; expected at least {}",
                       instance_.class_name(), stride, kRecordMinSize));
     }
-    batch->origins = std::make_unique<RecordOrigin[]>(raw.count);
     importer_.begin_batch();
     std::vector<data::SourceRecord> records(raw.count);
+    if (SLUICE_HAS_FIELD(&raw, sluice_record_batch, flags) && (raw.flags & SLUICE_BATCH_NO_COMMIT_RECORD) != 0) {
+      // Nothing to call back for these records: the batch goes back to the plugin once read (when `batch`
+      // is dropped on return), and the records carry no origin (needs_commit_record() is false).
+      for (std::size_t i = 0; i < raw.count; ++i)
+        importer_.fill_source_record(*abi_element(raw.records, stride, i), records[i]);
+      return records;
+    }
+    batch->origins = std::make_unique<RecordOrigin[]>(raw.count);
     for (std::size_t i = 0; i < raw.count; ++i) {
       const sluice_record* record = abi_element(raw.records, stride, i);
       data::SourceRecord& out = records[i];
@@ -323,6 +330,10 @@ class SourceTaskAdapter final : public api::SourceTask {
     }
     return records;
   }
+
+  // Records of a batch flagged SLUICE_BATCH_NO_COMMIT_RECORD carry no origin: the plugin's commit_record
+  // does nothing for them.
+  bool needs_commit_record(const data::SourceRecord& record) const override { return record.origin != nullptr; }
 
   void commit() override {
     const auto* vt = instance_.vt();

@@ -213,6 +213,8 @@ struct SourceTask : Base {
   std::string topic;
   int64_t position = 0;
   int batch_size = 3;
+  uint32_t batch_flags = 0;        // "batch.flags": sluice_record_batch.flags of every batch
+  bool batch_abi_1_0 = false;      // "batch.abi": "1.0" writes a struct_size without the flags field
   int next_batch = 0;
   std::atomic<int> commits{0};
   std::atomic<bool> stop_requested{false};
@@ -295,6 +297,8 @@ sluice_status source_task_start(void* self, const sluice_config* config, sluice_
   t.config = to_map(config);
   t.topic = get(t.config, "topic", "");
   t.batch_size = std::stoi(get(t.config, "batch.size", "3"));
+  t.batch_flags = static_cast<uint32_t>(std::stoul(get(t.config, "batch.flags", "0")));
+  t.batch_abi_1_0 = get(t.config, "batch.abi", "1.1") == "1.0";
   if (t.topic.empty())
     return fail(err, SLUICE_ERROR_CONFIG, nullptr, "Missing required configuration \"topic\"");
   // Resume from the committed offset of our one source partition.
@@ -376,6 +380,9 @@ sluice_status source_task_poll(void* self, sluice_record_batch* out, sluice_erro
   out->count = batch->records.size();
   out->release = release_batch;
   out->private_data = batch.release();
+  out->flags = t.batch_flags;
+  // As a plugin built against ABI 1.0 declares its batch: without the flags field (whatever is in it).
+  if (t.batch_abi_1_0) out->struct_size = static_cast<uint32_t>(offsetof(sluice_record_batch, flags));
   return SLUICE_OK;
 }
 

@@ -55,6 +55,23 @@ TEST(StringConverterTest, WritesJavaToStringAsUtf8) {
             "Mon Feb 16 07:06:40 UTC 1970");
 }
 
+TEST(StringConverterTest, ConsumingTakesAStringAndConvertsAnythingElseAsUsual) {
+  StringConverter c;
+  c.configure({}, false);
+  const std::string text(100, 'x');
+  Value v = Value::string(text);
+  const char* data = v.as_string().data();
+  const auto out = c.from_connect_consuming("t", nullptr, Schema::string(), v);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, text);
+  EXPECT_EQ(out->data(), data) << "moved, not copied";
+  Value number = Value::int32(42);
+  EXPECT_EQ(c.from_connect_consuming("t", nullptr, Schema::int32(), number), "42");
+  EXPECT_EQ(number, Value::int32(42));
+  Value null;
+  EXPECT_EQ(c.from_connect_consuming("t", nullptr, nullptr, null), std::nullopt);
+}
+
 TEST(StringConverterTest, ReadsOptionalStrings) {
   StringConverter c;
   c.configure({}, true);
@@ -106,6 +123,20 @@ TEST(ByteArrayConverterTest, PassesBytesThrough) {
   auto null = c.to_connect("t", nullptr, std::nullopt);
   EXPECT_EQ(*null.schema, *Schema::optional_bytes());
   EXPECT_TRUE(null.value.is_null());
+}
+
+TEST(ByteArrayConverterTest, ConsumingTakesBytesAndStillRejectsOtherTypes) {
+  ByteArrayConverter c;
+  c.configure({}, false);
+  const std::string raw(64, '\x01');
+  Value v = Value::bytes(raw);
+  const char* data = v.as_bytes().data();
+  const auto out = c.from_connect_consuming("t", nullptr, Schema::bytes(), v);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->data(), data);
+  Value text = Value::string("s");
+  EXPECT_THROW(c.from_connect_consuming("t", nullptr, nullptr, text), DataError);
+  EXPECT_EQ(text, Value::string("s"));
 }
 
 TEST(ByteArrayConverterTest, RejectsOtherTypesLikeKafka) {

@@ -283,5 +283,28 @@ TEST_F(RecordProcessing, SourceRecordsAreTransformedOnACopyThenConverted) {
   EXPECT_FALSE(source_->process(original).has_value());
 }
 
+TEST_F(RecordProcessing, ConsumingSourceRecordsHandsTheValueToAStringConverter) {
+  const StringMap strings = {{"value.converter", "org.apache.kafka.connect.storage.StringConverter"}};
+  setup(strings, ErrorTolerance::None);
+  data::SourceRecord original;
+  original.topic = "out";
+  original.value = Value::string(std::string(64, 'a'));
+  const char* data = original.value.as_string().data();
+  auto out = source_->process_consuming(original);
+  ASSERT_TRUE(out.has_value() && out->value.has_value());
+  EXPECT_EQ(*out->value, std::string(64, 'a'));
+  EXPECT_EQ(out->value->data(), data) << "the value's text moved into the Kafka record";
+
+  // With a chain, the transformed copy is what is consumed: the polled record keeps its value.
+  StringMap chained = strings;
+  chained.insert({{"transforms", "up"}, {"transforms.up.type", "Upper"}});
+  setup(chained, ErrorTolerance::None);
+  original.value = Value::string("hello");
+  out = source_->process_consuming(original);
+  ASSERT_TRUE(out.has_value());
+  EXPECT_EQ(out->value, std::optional<std::string>("HELLO"));
+  EXPECT_EQ(original.value, Value::string("hello"));
+}
+
 }  // namespace
 }  // namespace sluice::worker

@@ -97,6 +97,35 @@ TEST(HostAbiData, NestedSchemasAndValuesRoundTrip) {
   EXPECT_EQ(importer.schema(abi_schema), back_schema);
 }
 
+TEST(HostAbiData, SourceRecordsOfOnePartitionShareItsImportedValue) {
+  AbiArena arena;
+  const auto abi_source = [&](const Value& partition) {
+    data::ConnectRecord record;
+    record.topic = "t";
+    sluice_record abi{};
+    arena.fill_record(record, abi);
+    abi.source_partition = arena.value(partition);
+    abi.source_offset = arena.value(Value::int64(1));
+    return abi;
+  };
+  const auto file = [](Value v) { return Value::map({{Value::string("file"), std::move(v)}}); };
+  AbiImporter importer;
+  data::SourceRecord a, b, c, d, e;
+  importer.fill_source_record(abi_source(file(Value::string("x"))), a);
+  importer.fill_source_record(abi_source(file(Value::string("x"))), b);  // equal content, other memory
+  EXPECT_EQ(a.source_partition, file(Value::string("x")));
+  EXPECT_TRUE(a.source_partition.same(b.source_partition));
+  // Not shared as soon as anything differs, the integer width included: each keeps its exact value.
+  importer.fill_source_record(abi_source(file(Value::int32(1))), c);
+  importer.fill_source_record(abi_source(file(Value::int64(1))), d);
+  EXPECT_FALSE(c.source_partition.same(d.source_partition));
+  EXPECT_EQ(c.source_partition, file(Value::int32(1)));
+  EXPECT_EQ(d.source_partition, file(Value::int64(1)));
+  importer.fill_source_record(abi_source(Value()), e);
+  EXPECT_TRUE(e.source_partition.is_null());
+  EXPECT_EQ(b.source_partition, file(Value::string("x"))) << "earlier records keep their partition";
+}
+
 TEST(HostAbiData, SinkRecordsCarryKafkaCoordinatesAndHeaders) {
   data::SinkRecord record;
   record.topic = "t";

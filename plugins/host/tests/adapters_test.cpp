@@ -375,6 +375,48 @@ TEST_F(HostAdapters, SourceTaskPollsCommitsRecordsAndReleasesTheBatch) {
   third.clear();
 }
 
+TEST_F(HostAdapters, SourceTaskBatchFlaggedNoCommitRecordGoesBackOnceRead) {
+  testing::TestSourceTaskContext ctx;
+  auto task = registry_.create_source_task("GoodSource", ctx);
+  task->start({{"topic", "events"}, {"batch.size", "3"}, {"batch.flags", "1"}});  // SLUICE_BATCH_NO_COMMIT_RECORD
+  auto records = task->poll();
+  ASSERT_EQ(records.size(), 3u);
+  // Handed back to the plugin before any acknowledgement; the imported records keep their content.
+  EXPECT_TRUE(logs_.contains("[good-source|task-0] released batch 0 after 0 commits"));
+  for (const auto& r : records) {
+    EXPECT_FALSE(task->needs_commit_record(r));
+    EXPECT_EQ(r.origin, nullptr);
+  }
+  EXPECT_EQ(records[2].key, Value::string("key-2"));
+  EXPECT_EQ(records[2].source_offset, string_map({{"position", Value::int64(3)}}));
+  const Value partition = string_map({{"file", Value::string("fixture")}});
+  EXPECT_EQ(records[0].source_partition, partition);
+  // Records of one source partition share one imported partition value, across batches too.
+  EXPECT_TRUE(records[0].source_partition.same(records[2].source_partition));
+  auto second = task->poll();
+  ASSERT_EQ(second.size(), 3u);
+  EXPECT_TRUE(logs_.contains("[good-source|task-0] released batch 1 after 0 commits"));
+  EXPECT_TRUE(second[0].source_partition.same(records[0].source_partition));
+  task->stop();
+}
+
+TEST_F(HostAdapters, SourceTaskBatchFlagsOfAnAbi10PluginAreNotRead) {
+  testing::TestSourceTaskContext ctx;
+  auto task = registry_.create_source_task("GoodSource", ctx);
+  // The flag bit is set, but the batch's struct_size ends before the field: the batch is kept as in ABI 1.0.
+  task->start({{"topic", "events"}, {"batch.size", "2"}, {"batch.flags", "1"}, {"batch.abi", "1.0"}});
+  auto records = task->poll();
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_FALSE(logs_.contains("[good-source|task-0] released batch 0 after 0 commits"));
+  api::RecordMetadata md{"events", 0, 7, 5};
+  for (const auto& r : records) {
+    EXPECT_TRUE(task->needs_commit_record(r));
+    task->commit_record(r, &md);
+  }
+  EXPECT_TRUE(logs_.contains("[good-source|task-0] released batch 0 after 2 commits"));
+  task->stop();
+}
+
 TEST_F(HostAdapters, SourceTaskRecordsCommittedOnAnotherThreadWhilePolling) {
   testing::TestSourceTaskContext ctx;
   auto task = registry_.create_source_task("GoodSource", ctx);

@@ -106,8 +106,8 @@ TEST(HostLoadChecks, AbiMinorNewerThanHost) {
   EXPECT_EQ(reasons_for("abi_minor_99"),
             std::vector<std::string>{rejected(
                 "abi_minor_99",
-                "expected plugin ABI minor version 0 or lower but found 99; upgrade sluice to a release that "
-                "supports plugin ABI 1.99 or rebuild the plugin against sluice's SDK 1.0.")});
+                "expected plugin ABI minor version 1 or lower but found 99; upgrade sluice to a release that "
+                "supports plugin ABI 1.99 or rebuild the plugin against sluice's SDK 1.1.")});
 }
 
 TEST(HostLoadChecks, PlatformMismatch) {

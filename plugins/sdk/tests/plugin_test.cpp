@@ -572,6 +572,7 @@ TEST_F(SourceTaskFixture, PollHandsOutRecordsUntilRelease) {
   sluice_record_batch batch{};
   ASSERT_EQ(vt->poll(self, &batch, &err.err), SLUICE_OK);
   EXPECT_EQ(batch.struct_size, sizeof(sluice_record_batch));
+  EXPECT_EQ(batch.flags, 0u) << "the task overrides commit_record: the host keeps the batch until it ran";
   ASSERT_EQ(batch.count, 3u);
   ASSERT_NE(batch.release, nullptr);
   const sluice_record& r = batch.records[2];
@@ -976,6 +977,31 @@ TEST(SourceTaskVtableTest, CommitRecordOfATaskWithoutOneIsANoOp) {
   record.struct_size = sizeof(sluice_record);
   // No instance is needed: nothing of the task is touched.
   EXPECT_EQ(vt.commit_record(nullptr, &record, nullptr, nullptr), SLUICE_OK);
+}
+
+// Its batches are flagged: the host may release them as soon as it read them, and skip commit_record.
+class OneRecordNoCommitRecordTask final : public sdk::SourceTask {
+ public:
+  void start(const sdk::ConfigMap&) override {}
+  std::vector<sdk::SourceRecord> poll() override {
+    std::vector<sdk::SourceRecord> out(1);
+    out[0].topic = "t";
+    out[0].value = Value::string("v");
+    return out;
+  }
+  void stop() override {}
+};
+TEST(SourceTaskVtableTest, BatchOfATaskWithoutCommitRecordIsFlagged) {
+  OneRecordNoCommitRecordTask task;
+  const auto& vt = sdk::detail::kSourceTaskVtable<OneRecordNoCommitRecordTask>;
+  sluice_record_batch batch{};
+  ASSERT_EQ(vt.poll(&task, &batch, nullptr), SLUICE_OK);
+  ASSERT_EQ(batch.count, 1u);
+  EXPECT_EQ(batch.flags, SLUICE_BATCH_NO_COMMIT_RECORD);
+  EXPECT_TRUE(SLUICE_HAS_FIELD(&batch, sluice_record_batch, flags));
+  EXPECT_EQ(std::string(batch.records[0].value.u.bytes.data, batch.records[0].value.u.bytes.size), "v");
+  batch.release(&batch);
+  EXPECT_EQ(batch.private_data, nullptr);
 }
 
 }  // namespace

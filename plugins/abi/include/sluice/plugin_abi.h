@@ -16,7 +16,7 @@
  *   Everything a plugin hands out through a callback ("emit") is borrowed for the duration of that callback.
  *   Records a source task returns from poll() stay owned by the plugin until the host calls the batch's
  *   release callback, which it does after commit_record() was called for every record of the batch (or the
- *   task is stopping).
+ *   task is stopping), or as soon as it has read a batch flagged SLUICE_BATCH_NO_COMMIT_RECORD.
  * - Threads: the host calls one task or connector instance from one thread at a time, except where a
  *   callback says otherwise (request_stop, commit_record).
  */
@@ -34,7 +34,7 @@ extern "C" {
 
 #define SLUICE_ABI_MAGIC 0x31434C53u /* "SLC1" in little-endian memory order */
 #define SLUICE_ABI_VERSION_MAJOR 1
-#define SLUICE_ABI_VERSION_MINOR 0
+#define SLUICE_ABI_VERSION_MINOR 1 /* 1.1: sluice_record_batch.flags */
 #define SLUICE_PLUGIN_ENTRY_SYMBOL "sluice_plugin_v1"
 
 /* The platform a plugin was built for: OS, CPU and C library. The host refuses a plugin whose platform
@@ -227,7 +227,12 @@ struct sluice_record_batch {
   size_t count;
   void (*release)(sluice_record_batch *batch); /* NULL when there is nothing to release */
   void *private_data;                          /* the plugin's, for release() */
+  /* Since ABI 1.1; a host reads it only when SLUICE_HAS_FIELD says the plugin wrote it. */
+  uint32_t flags;
 };
+/* The task's commit_record does nothing for these records: the host need not call it for them, and releases
+ * the batch as soon as it has read the records (they are not kept until Kafka acknowledges them). */
+#define SLUICE_BATCH_NO_COMMIT_RECORD 0x1u
 
 /* What Kafka said about a delivered record. */
 typedef struct sluice_record_metadata {

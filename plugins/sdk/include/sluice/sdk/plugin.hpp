@@ -291,6 +291,8 @@ struct Access {
       out->count = batch->abi.size();
       out->release = &release_batch;
       out->private_data = batch.get();
+      // T keeps SourceTask's empty commit_record: the host may hand the batch back as soon as it read it.
+      if constexpr (!overrides_commit_record<T>()) out->flags = SLUICE_BATCH_NO_COMMIT_RECORD;
     });
   }
   static void release_batch(sluice_record_batch* b) noexcept {
