@@ -23,9 +23,10 @@ build=${1:-${BUILD_DIR:-$repo/build}}
 lines=${LINES:-1000000}
 partitions=${PARTITIONS:-64}
 sluice=$build/bin/sluice
+watch=$build/bin/bench_topic_watch
 plugins=$build/plugins
 
-for tool in "$sluice" kcat curl python3; do
+for tool in "$sluice" "$watch" kcat curl python3; do
   command -v "$tool" > /dev/null || { echo "run.sh: $tool not found" >&2; exit 2; }
 done
 [[ -d $plugins/file ]] || { echo "run.sh: $plugins/file missing; build sluice_plugin_file" >&2; exit 2; }
@@ -92,7 +93,6 @@ end_offsets() {
   for ((p = 0; p < partitions; p++)); do args+=(-t "$1:$p:-1"); done
   kcat -Q -b "$bootstrap" "${args[@]}" 2> /dev/null | awk '{ sum += $NF } END { print sum + 0 }'
 }
-topic_full() { [[ $(end_offsets "$1") -ge $lines ]]; }
 # Sum of the log start offsets: anything but 0 means the dev broker dropped records.
 start_offsets() {
   local args=() p
@@ -135,6 +135,7 @@ offset.storage.file.filename=$work/connect.offsets
 key.converter=org.apache.kafka.connect.storage.StringConverter
 value.converter=org.apache.kafka.connect.storage.StringConverter
 producer.sticky.partitioning.linger.ms=0
+offset.flush.interval.ms=20
 EOF
 url=http://127.0.0.1:$port
 root_ok() { [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/") == 200 ]]; }
@@ -156,13 +157,26 @@ post() {
   [[ $status == 201 ]] || { echo "run.sh: POST /connectors answered $status: $(cat "$work/post.out")" >&2; exit 1; }
 }
 
+# The source is timed until every record is in the topic (bench_topic_watch: one client asking for the end
+# offsets every millisecond; starting kcat -Q for each check would load the 2-core machine), then until the
+# offset of the input's last byte is committed (offset.flush.interval.ms=20 above), read with bash's `read`.
+source_committed() {
+  local content=""
+  [[ -f $work/connect.offsets ]] || return 1
+  IFS= read -r -d '' content < "$work/connect.offsets" || true
+  [[ $content == *'position\":'"$bytes"'}'* ]]
+}
+
 t0=$(now)
 post "{\"name\": \"bench-source\", \"config\": {\"connector.class\": \"FileStreamSource\", \"tasks.max\": \"1\",
        \"file\": \"$input\", \"topic\": \"bench-sluice\"}}"
-wait_for 600 topic_full bench-sluice || { tail -20 "$work/worker.err" >&2; exit 1; }
+"$watch" "$bootstrap" bench-sluice "$partitions" "$lines" 600 || { tail -20 "$work/worker.err" >&2; exit 1; }
 t1=$(now)
 sluice_source=$(elapsed "$t0" "$t1")
+wait_for 60 source_committed || { tail -20 "$work/worker.err" >&2; exit 1; }
+source_commit_lag=$(elapsed "$t1" "$(now)")
 check_kept bench-sluice
+[[ $(end_offsets bench-sluice) -eq $lines ]] || { echo "run.sh: the sluice source did not produce $lines records" >&2; exit 1; }
 
 output=$work/sluice.out
 output_full() { [[ -f $output && $(stat -c %s "$output") -ge $bytes ]]; }
@@ -200,6 +214,7 @@ printf '%-34s %10s %14s %10s\n' "sink    sluice, after first record" "$sink_stea
 printf 'ratio sluice/kcat (target >= 0.80x): source %s, sink %s (vs kcat -G %s; sink after first record %s, first record after %s s)\n' \
   "$(ratio "$sluice_source" "$kcat_source")" "$(ratio "$sluice_sink" "$kcat_sink")" "$(ratio "$sluice_sink" "$kcat_group")" \
   "$(ratio "$sink_steady" "$kcat_sink")" "$sink_join"
+printf 'sluice source: last offset committed %s s after the last record was in Kafka\n' "$source_commit_lag"
 printf 'load average during the run: %s (nproc %s)\n' "$(cut -d' ' -f1-3 /proc/loadavg)" "$(nproc)"
 printf 'worker: first 200 from GET / %s s after start; idle RSS %s; RSS after the run %s; peak RSS %s\n' \
   "$startup" "$idle_rss" "$busy_rss" "$peak_rss"

@@ -59,11 +59,17 @@ Producer::~Producer() {
   on_delivery_ = nullptr;
   rd_kafka_purge(rk_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING);
   rd_kafka_poll(rk_.get(), 0);
+  last_topic_ = nullptr;
   topics_.clear();  // librdkafka wants the application's topic handles gone before the client is destroyed
 }
 
 rd_kafka_topic_t* Producer::topic_handle(const std::string& topic) {
-  if (const auto it = topics_.find(topic); it != topics_.end()) return it->second.get();
+  // Records mostly go to the topic of the record before.
+  if (last_topic_ != nullptr && topic == last_topic_->first) return last_topic_->second.get();
+  if (const auto it = topics_.find(topic); it != topics_.end()) {
+    last_topic_ = &*it;
+    return it->second.get();
+  }
   if (topics_.size() >= kMaxCachedTopics) return nullptr;
   TopicHandle handle{rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr)};
   if (!handle) return nullptr;

@@ -121,6 +121,7 @@ class Producer {
   DeliveryCallback on_delivery_;
   std::shared_ptr<spdlog::logger> logger_;
   std::unordered_map<std::string, TopicHandle> topics_;  // emptied in the destructor, before rk_ goes
+  const std::pair<const std::string, TopicHandle>* last_topic_ = nullptr;  // the entry topic_handle() found last
   KafkaHandle rk_;  // last member: destroyed first, while the callbacks' state still exists
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <thread>
 
 #include "core/common/errors.hpp"
 #include "core/storage/offset_codec.hpp"
@@ -94,7 +95,23 @@ void WorkerSourceTask::execute() {
 }
 
 void WorkerSourceTask::run_loop() {
+  std::unique_lock lock(delivery_mu_);
   next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+  delivery_stop_ = false;
+  std::thread helper([this] { deliver_while_polling(); });
+  struct StopHelper {
+    WorkerSourceTask& task;
+    std::unique_lock<std::mutex>& lock;
+    std::thread& helper;
+    ~StopHelper() {
+      if (!lock.owns_lock()) lock.lock();
+      task.delivery_stop_ = true;
+      lock.unlock();
+      task.delivery_cv_.notify_all();
+      helper.join();
+      lock.lock();
+    }
+  } stop_helper{*this, lock, helper};
   bool paused = false;
   while (!stopping()) {
     throw_if_producer_failed();
@@ -123,7 +140,24 @@ void WorkerSourceTask::run_loop() {
       continue;
     }
     stage("poll");
-    std::vector<data::SourceRecord> records = task_->poll();
+    std::vector<data::SourceRecord> records;
+    {
+      // While the plugin's poll() runs (it may wait up to about a second for data), the helper thread serves
+      // delivery reports and flushes offsets on schedule, as Kafka's producer and offset committer threads do.
+      in_poll_ = true;
+      lock.unlock();
+      delivery_cv_.notify_one();
+      struct Relock {
+        std::unique_lock<std::mutex>& lock;
+        bool& in_poll;
+        ~Relock() {
+          lock.lock();
+          in_poll = false;
+        }
+      } relock{lock, in_poll_};
+      records = task_->poll();
+    }
+    if (task_commit_pending_) call_task_commit();
     producer_->poll(0ms);
     for (data::SourceRecord& record : records) {
       if (!send(std::move(record))) break;  // stopping: the rest is not sent and its offsets not committed
@@ -266,6 +300,30 @@ void WorkerSourceTask::maybe_commit() {
 
 void WorkerSourceTask::commit_offsets() {
   stage("commit");
+  if (flush_offsets()) call_task_commit();
+}
+
+void WorkerSourceTask::deliver_while_polling() {
+  std::unique_lock lock(delivery_mu_);
+  while (!delivery_stop_) {
+    delivery_cv_.wait(lock, [&] { return in_poll_ || delivery_stop_; });
+    // A short poll() ends first: the task thread serves its own reports then.
+    if (delivery_cv_.wait_for(lock, kPollingDeliveryInterval, [&] { return !in_poll_ || delivery_stop_; }))
+      continue;
+    try {
+      producer_->poll(0ms);
+      if (Clock::now() >= next_commit_) {
+        // The plugin's commit() may not run during its poll(): the task thread calls it once poll() returns.
+        if (flush_offsets()) task_commit_pending_ = true;
+        next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+      }
+    } catch (const std::exception& e) {
+      ctx_.log->error("{}Could not serve delivery reports while the task polled: {}", prefix_, e.what());
+    }
+  }
+}
+
+bool WorkerSourceTask::flush_offsets() {
   SubmittedRecords::Committable committable = submitted_.committable();
   for (auto& [partition, offset] : committable.offsets) {
     // Kafka writes a null partition with a null offset nowhere useful: a task that tracks no position.
@@ -295,9 +353,14 @@ void WorkerSourceTask::commit_offsets() {
     } catch (const std::exception& e) {
       // Kept for the next attempt, as Kafka's OffsetStorageWriter does.
       ctx_.log->error("{}Failed to flush offsets to storage: {}", prefix_, e.what());
-      return;
+      return false;
     }
   }
+  return true;
+}
+
+void WorkerSourceTask::call_task_commit() {
+  task_commit_pending_ = false;
   try {
     task_->commit();
   } catch (const std::exception& e) {

@@ -25,10 +25,16 @@
 // - A record Kafka refuses (errors.tolerance=none) fails the task: "Unrecoverable exception from producer
 //   send callback", caused by the producer's error.
 //
-// Delivery reports are served by the producer on this task's thread, so everything here runs on one thread
-// except on_stop_requested().
+// Delivery reports are served on this task's thread, and the state they touch (slots, SubmittedRecords,
+// offsets to store) is guarded by delivery_mu_, which the task thread holds except while the plugin's poll()
+// runs. A poll() that takes longer than kPollingDeliveryInterval lets a helper thread take the lock, serve
+// the reports and flush offsets on schedule (Kafka does both on other threads than poll's): acknowledgements
+// (commit_record) and offset commits do not wait for a source that is waiting for data. The plugin's commit()
+// still never runs during its poll(): after a flush by the helper, the task thread calls it once poll()
+// returns. on_stop_requested() runs on other threads.
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <exception>
 #include <map>
@@ -53,6 +59,8 @@ class WorkerSourceTask final : public WorkerTask {
  public:
   // Records waiting for Kafka before the task is polled again.
   static constexpr std::size_t kMaxInFlight = 10000;
+  // How long a poll() runs before the helper thread serves delivery reports and flushes offsets.
+  static constexpr std::chrono::milliseconds kPollingDeliveryInterval{5};
 
   WorkerSourceTask(const ConnectorTaskId& id, WorkerContext& ctx, StringMap connector_config, StringMap task_config,
                    TargetState initial);
@@ -80,7 +88,10 @@ class WorkerSourceTask final : public WorkerTask {
   void on_delivery(const kafka::DeliveryReport& report);
   void throw_if_producer_failed();
   void maybe_commit();
-  void commit_offsets();
+  void commit_offsets();  // flush_offsets(), then the plugin's commit() when the flush worked
+  bool flush_offsets();   // stores the committable offsets; false when the store failed
+  void call_task_commit();
+  void deliver_while_polling();  // the helper thread
   void commit_record(const data::SourceRecord& record, const api::RecordMetadata* metadata);
 
   std::unique_ptr<ConnectorConfig> config_;
@@ -99,6 +110,11 @@ class WorkerSourceTask final : public WorkerTask {
   std::map<std::string, std::pair<data::Value, data::Value>> uncommitted_;
   std::exception_ptr producer_error_;
   std::chrono::steady_clock::time_point next_commit_;
+  std::mutex delivery_mu_;  // see above; also guards in_poll_, delivery_stop_, task_commit_pending_, next_commit_
+  std::condition_variable delivery_cv_;
+  bool in_poll_ = false;
+  bool delivery_stop_ = false;
+  bool task_commit_pending_ = false;  // the helper flushed offsets: call the plugin's commit() after poll()
   std::unique_ptr<kafka::Producer> producer_;  // destroyed first: purges without calling back
 };
 

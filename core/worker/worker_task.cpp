@@ -121,10 +121,13 @@ void WorkerTask::report(State state, const std::optional<std::string>& trace) {
 void WorkerTask::note_topic(const std::string& topic) {
   if (!ctx_.topics.enabled()) return;
   const std::uint64_t epoch = ctx_.topics.epoch();
+  // Records mostly go to the topic of the record before: no set lookup for those.
+  if (epoch == topic_epoch_ && !last_topic_.empty() && topic == last_topic_) return;
   if (epoch != topic_epoch_) {
     seen_topics_.clear();
     topic_epoch_ = epoch;
   }
+  last_topic_ = topic;
   if (seen_topics_.insert(topic).second && ctx_.topics.record(id_.connector, topic)) {
     ctx_.listener.on_topic_active(id_, topic);
   }

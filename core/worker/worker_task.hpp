@@ -141,6 +141,7 @@ class WorkerTask {
   std::atomic<bool> finished_{false};
   std::uint64_t topic_epoch_ = 0;
   std::unordered_set<std::string> seen_topics_;
+  std::string last_topic_;  // the topic note_topic() saw last, in topic_epoch_
 };
 
 }  // namespace sluice::worker

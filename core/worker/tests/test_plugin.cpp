@@ -1,8 +1,9 @@
 // A small plugin for the worker's integration tests, built only against the SDK:
 //
 //   sluice.test.FailingSourceConnector (FailingSource)
-//     fail.in=start|poll: the task throws com.example.BoomException "boom in <start|poll>"; with poll it
-//     first emits `records.before.failure` records (values "r0", "r1", ...) to `topic`.
+//     fail.in=start|poll|never: the task throws com.example.BoomException "boom in <start|poll>"; with poll
+//     (and never) it first emits `records.before.failure` records (values "r0", "r1", ...) to `topic`.
+//     A poll() with nothing to return waits `idle.poll.ms` (default 200) or until the task is stopped.
 //     extra.tasks=N: task_configs returns tasks.max + N configs (for tasks.max.enforce).
 //   sluice.test.RetrySinkConnector (RetrySink)
 //     put() of a non-empty batch appends "attempt: <values>" to `file`; the first `retriable.failures` such
@@ -17,6 +18,7 @@
 //     ${<name>:<path>:<key>} resolves to <key><suffix> (param `suffix`) for any non-empty path; nothing for
 //     an empty path.
 
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <optional>
@@ -54,6 +56,7 @@ class FailingSourceTask final : public sluice::sdk::SourceTask {
     fail_in_ = get(config, "fail.in", "poll");
     topic_ = get(config, "topic", "failing");
     before_failure_ = std::stoi(get(config, "records.before.failure", "0"));
+    idle_poll_ = std::chrono::milliseconds(std::stoi(get(config, "idle.poll.ms", "200")));
     if (fail_in_ == "start") throw sluice::sdk::ConnectError("boom in start", "com.example.BoomException");
   }
   std::vector<sluice::sdk::SourceRecord> poll() override {
@@ -70,12 +73,13 @@ class FailingSourceTask final : public sluice::sdk::SourceTask {
       return out;
     }
     if (fail_in_ == "poll") throw sluice::sdk::ConnectError("boom in poll", "com.example.BoomException");
-    wait_for_stop(std::chrono::milliseconds(200));
+    wait_for_stop(idle_poll_);
     return {};
   }
   void stop() override {}
 
  private:
+  std::chrono::milliseconds idle_poll_{200};
   std::string fail_in_;
   std::string topic_;
   int before_failure_ = 0;

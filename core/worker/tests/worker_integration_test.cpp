@@ -1,6 +1,7 @@
 // The worker against `sluice dev-kafka` (a separate process), with the real FileStream plugin and this
 // module's test plugin loaded through plugins/host, and the built-in converters.
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -285,6 +286,30 @@ TEST_F(WorkerIntegration, FailingTaskGoesFailedWithItsTrace) {
             Value::map({{Value::string("seq"), Value::int64(1)}}));
   worker->stop_tasks({{"boom", 0}});
   EXPECT_EQ(listener_.task_state({"boom", 0}), State::Failed);  // stopping a failed task reports nothing more
+}
+
+TEST_F(WorkerIntegration, OffsetsAreCommittedWhileThePluginsPollWaitsForData) {
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);  // offset.flush.interval.ms=300
+  // After its three records, every poll() waits ten minutes for data (as a queue consumer waits for messages).
+  const StringMap config = {{"name", "idle"},       {"connector.class", "FailingSource"},
+                            {"topic", "idle"},      {"fail.in", "never"},
+                            {"records.before.failure", "3"}, {"idle.poll.ms", "600000"}};
+  run_connector(*worker, "idle", config);
+  // Acknowledged and committed on schedule, not when that poll() returns.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return offsets.get("idle", Value::map({{Value::string("source"), Value::string("failing")}})) ==
+               Value::map({{Value::string("seq"), Value::int64(2)}});
+      },
+      kWait, "offset seq 2 committed while poll() waits"));
+  auto records = topic_records("idle");  // the auto-created topic has several partitions: any order
+  std::sort(records.begin(), records.end());
+  EXPECT_EQ(records, (std::vector<std::string>{"-1|r0", "-1|r1", "-1|r2"}));
+  EXPECT_EQ(listener_.task_state({"idle", 0}), State::Running);
+  const auto stop_started = std::chrono::steady_clock::now();
+  worker->stop_tasks({{"idle", 0}});
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 10s) << "stopping interrupts the waiting poll()";
 }
 
 TEST_F(WorkerIntegration, TaskFailingInStartNamesTheStage) {
