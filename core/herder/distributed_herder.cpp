@@ -76,6 +76,15 @@ bool is_restart_target(bool only_failed, const std::optional<StatusRecord>& stat
 
 }  // namespace
 
+struct DistributedHerder::TopicResetRelay {
+  std::mutex mu;
+  worker::Worker* worker = nullptr;  // guarded by mu; null once the herder is going away
+  void reset(const std::string& connector) {
+    std::lock_guard lock(mu);
+    if (worker != nullptr) worker->reset_active_topics(connector);
+  }
+};
+
 DistributedHerder::DistributedHerder(std::string worker_id, const worker::WorkerConfig& config,
                                      api::PluginCatalog& plugins, storage::OffsetStore& offsets,
                                      storage::ConfigStore& configs, storage::StatusStore& statuses,
@@ -105,12 +114,25 @@ DistributedHerder::DistributedHerder(std::string worker_id, const worker::Worker
   worker_ = std::make_unique<worker::Worker>(worker_id_, config, plugins, offsets, status_listener);
   storage::ConfigUpdateListener& config_listener = *this;
   configs_.set_listener(&config_listener);
+  if (topic_tracking_) {
+    // A reset written by any worker clears this worker's record of the topics its tasks reported as soon as the
+    // tombstones are read, so the next record of a task here reports its topic again (Kafka's tasks check
+    // their worker's status cache per record). sync_topic_tracking() stays as the backstop.
+    topic_reset_relay_ = std::make_shared<TopicResetRelay>();
+    topic_reset_relay_->worker = worker_.get();
+    statuses_.on_topic_deleted(
+        [relay = topic_reset_relay_](const std::string& connector) { relay->reset(connector); });
+  }
   kafka::ConnectRebalanceListener& rebalance_listener = *this;
   coordinator_ = std::make_unique<kafka::ConnectCoordinator>(std::move(coordinator), rebalance_listener);
 }
 
 DistributedHerder::~DistributedHerder() {
   stop();
+  if (topic_reset_relay_) {
+    std::lock_guard lock(topic_reset_relay_->mu);
+    topic_reset_relay_->worker = nullptr;
+  }
   configs_.set_listener(nullptr);
   coordinator_.reset();
   worker_.reset();

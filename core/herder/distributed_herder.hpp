@@ -267,6 +267,10 @@ class DistributedHerder final : public Herder,
   std::atomic<bool> ready_{false};
 
   std::unique_ptr<worker::Worker> worker_;
+  // Hands topic resets read from the status topic to this worker's tasks while the herder lives (the status
+  // store's reader thread may outlive it).
+  struct TopicResetRelay;
+  std::shared_ptr<TopicResetRelay> topic_reset_relay_;
   // Declared last: destroyed first, so no rebalance callback runs into freed state.
   std::unique_ptr<kafka::ConnectCoordinator> coordinator_;
 };

@@ -333,8 +333,16 @@ void KafkaStatusStore::read_status(const EntryPtr& entry, const LogRecord& recor
 }
 
 void KafkaStatusStore::apply(const LogRecord& record) {
+  std::string topic_deleted_for;
+  {
+    MutexLock lock(mu_);
+    topic_deleted_for = apply_locked(record);
+  }
+  if (!topic_deleted_for.empty() && topic_deleted_) topic_deleted_(topic_deleted_for);
+}
+
+std::string KafkaStatusStore::apply_locked(const LogRecord& record) {
   const std::string_view key = record.key;
-  MutexLock lock(mu_);
   auto& through = read_through_[record.partition];
   through = std::max(through, record.offset + 1);
 
@@ -342,7 +350,7 @@ void KafkaStatusStore::apply(const LogRecord& record) {
     const std::string connector(key.substr(kConnectorPrefix.size()));
     if (connector.empty()) {
       logger()->warn("Discarding record with invalid connector status key {}", key);
-      return;
+      return {};
     }
     if (!record.value) {
       // A connector's tombstone forgets its tasks too (Kafka's remove(connector)).
@@ -351,7 +359,7 @@ void KafkaStatusStore::apply(const LogRecord& record) {
         for (auto& [task, entry] : it->second) entry->read.reset();
       }
       prune(connector);
-      return;
+      return {};
     }
     if (auto status = parse_status(record))
       read_status(connector_entry(connector), record, std::move(status));
@@ -360,7 +368,7 @@ void KafkaStatusStore::apply(const LogRecord& record) {
     const auto id = parse_connector_task_id(key.substr(kTaskPrefix.size()));
     if (!id) {
       logger()->warn("Discarding record with invalid task status key {}", key);
-      return;
+      return {};
     }
     if (!record.value) {
       read_status(task_entry(*id), record, std::nullopt);
@@ -378,19 +386,21 @@ void KafkaStatusStore::apply(const LogRecord& record) {
                                     : std::string(key.substr(separator + kTopicSeparator.size())));
     if (separator == std::string_view::npos || topic.empty() || connector.empty()) {
       logger()->warn("Discarding record with invalid topic status key {}", key);
-      return;
+      return {};
     }
     if (!record.value) {
       if (auto it = topics_.find(connector); it != topics_.end()) {
         it->second.erase(topic);
         if (it->second.empty()) topics_.erase(it);
       }
+      return connector;
     } else if (auto status = parse_topic(record)) {
       topics_[connector][topic] = std::move(*status);
     }
   } else {
     logger()->warn("Discarding record with invalid key {}", key);
   }
+  return {};
 }
 
 std::optional<StatusRecord> KafkaStatusStore::connector(const std::string& connector) const {

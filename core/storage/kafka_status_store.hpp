@@ -52,6 +52,7 @@ class KafkaStatusStore final : public StatusStore {
   void put_topic(const TopicStatusRecord& status) override;
   void delete_topic(const std::string& connector, const std::string& topic) override;
   std::set<std::string> topics(const std::string& connector) const override;
+  void on_topic_deleted(TopicDeletedListener listener) override { topic_deleted_ = std::move(listener); }
 
   bool refresh(std::chrono::milliseconds timeout) override;
   bool flush(std::chrono::milliseconds timeout) override;
@@ -78,7 +79,9 @@ class KafkaStatusStore final : public StatusStore {
                       const std::optional<std::string>& value, const StatusRecord& status,
                       const EntryPtr& entry, bool safe, int sequence);
   void send_topic(const std::string& key, const std::optional<std::string>& value);
-  void apply(const LogRecord& record);
+  void apply(const LogRecord& record) SLUICE_EXCLUDES(mu_);
+  // Returns the connector whose topic status a tombstone deleted (empty otherwise).
+  std::string apply_locked(const LogRecord& record) SLUICE_REQUIRES(mu_);
   void read_status(const EntryPtr& entry, const LogRecord& record, std::optional<StatusRecord> status)
       SLUICE_REQUIRES(mu_);
   EntryPtr connector_entry(const std::string& connector) SLUICE_REQUIRES(mu_);
@@ -87,6 +90,7 @@ class KafkaStatusStore final : public StatusStore {
 
   std::chrono::milliseconds timeout_;
   mutable Mutex mu_;
+  TopicDeletedListener topic_deleted_;  // set before start(), then only read
   std::map<std::string, EntryPtr> connectors_ SLUICE_GUARDED_BY(mu_);
   std::map<std::string, std::map<int, EntryPtr>> tasks_ SLUICE_GUARDED_BY(mu_);
   std::map<std::string, std::map<std::string, TopicStatusRecord>> topics_

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -59,6 +60,10 @@ class StatusStore {
   virtual void put_topic(const TopicStatusRecord& status) = 0;
   virtual void delete_topic(const std::string& connector, const std::string& topic) = 0;
   virtual std::set<std::string> topics(const std::string& connector) const = 0;
+  // Called (on the store's reader thread, no lock held) when a topic's status was deleted by any worker, with
+  // the connector's name: a topic reset reaches the tasks' workers as soon as it is read. Set before start().
+  using TopicDeletedListener = std::function<void(const std::string& connector)>;
+  virtual void on_topic_deleted(TopicDeletedListener listener) { (void)listener; }
 
   // Reads the topic to its end (other workers' writes become visible); false on timeout.
   virtual bool refresh(std::chrono::milliseconds timeout) = 0;

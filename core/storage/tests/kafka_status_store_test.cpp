@@ -1,6 +1,8 @@
 #include "core/storage/kafka_status_store.hpp"
 
 #include <gtest/gtest.h>
+
+#include <mutex>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
@@ -88,6 +90,33 @@ TEST(KafkaStatusStore, TopicStatusRecords) {
   KafkaStatusStore other(test_util::store_options(broker));
   other.start();
   EXPECT_EQ(other.topics("local-file-source"), std::set<std::string>{"connect-test"});
+}
+
+TEST(KafkaStatusStore, AnotherWorkersTopicResetIsAnnouncedWhenItsTombstoneIsRead) {
+  kafka::DevBroker broker;
+  KafkaStatusStore writer(test_util::store_options(broker));
+  KafkaStatusStore reader(test_util::store_options(broker));
+  std::mutex mu;
+  std::vector<std::string> deleted;
+  reader.on_topic_deleted([&](const std::string& connector) {
+    std::lock_guard lock(mu);
+    deleted.push_back(connector);
+  });
+  writer.start();
+  reader.start();
+  writer.put_topic({"t", "c", 0, 1700000000000});
+  ASSERT_TRUE(writer.flush(20s));
+  ASSERT_TRUE(reader.refresh(20s));
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(deleted.empty()) << "a topic put announces nothing";
+  }
+  writer.delete_topic("c", "t");
+  ASSERT_TRUE(writer.flush(20s));
+  ASSERT_TRUE(reader.refresh(20s));
+  EXPECT_EQ(reader.topics("c"), std::set<std::string>{});
+  std::lock_guard lock(mu);
+  EXPECT_EQ(deleted, std::vector<std::string>{"c"});
 }
 
 TEST(KafkaStatusStore, ASecondWorkerSeesStatusesAndAConnectorTombstoneForgetsItsTasks) {
