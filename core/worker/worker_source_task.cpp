@@ -145,6 +145,7 @@ void WorkerSourceTask::run_loop() {
       // While the plugin's poll() runs (it may wait up to about a second for data), the helper thread serves
       // delivery reports and flushes offsets on schedule, as Kafka's producer and offset committer threads do.
       in_poll_ = true;
+      ++poll_seq_;
       lock.unlock();
       delivery_cv_.notify_one();
       struct Relock {
@@ -305,20 +306,32 @@ void WorkerSourceTask::commit_offsets() {
 
 void WorkerSourceTask::deliver_while_polling() {
   std::unique_lock lock(delivery_mu_);
+  std::uint64_t served = 0;  // the poll() this thread last served
   while (!delivery_stop_) {
-    delivery_cv_.wait(lock, [&] { return in_poll_ || delivery_stop_; });
-    // A short poll() ends first: the task thread serves its own reports then.
-    if (delivery_cv_.wait_for(lock, kPollingDeliveryInterval, [&] { return !in_poll_ || delivery_stop_; }))
-      continue;
-    try {
-      producer_->poll(0ms);
-      if (Clock::now() >= next_commit_) {
-        // The plugin's commit() may not run during its poll(): the task thread calls it once poll() returns.
-        if (flush_offsets()) task_commit_pending_ = true;
-        next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+    delivery_cv_.wait(lock, [&] { return (in_poll_ && poll_seq_ != served) || delivery_stop_; });
+    served = poll_seq_;
+    // A short poll() ends first (the task thread serves its own reports then). While a poll() waits: reports
+    // every kPollingDeliveryInterval as long as records are in flight, offsets when due, otherwise nothing.
+    auto next = Clock::now() + kPollingDeliveryInterval;
+    while (!delivery_cv_.wait_until(lock, next, [&] { return !in_poll_ || poll_seq_ != served || delivery_stop_; })) {
+      try {
+        producer_->poll(0ms);
+        if (Clock::now() >= next_commit_) {
+          // The plugin's commit() may not run during its poll(): the task thread calls it once poll() returns.
+          if (flush_offsets()) task_commit_pending_ = true;
+          next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+        }
+      } catch (const std::exception& e) {
+        ctx_.log->error("{}Could not serve delivery reports while the task polled: {}", prefix_, e.what());
       }
-    } catch (const std::exception& e) {
-      ctx_.log->error("{}Could not serve delivery reports while the task polled: {}", prefix_, e.what());
+      const auto now = Clock::now();
+      if (submitted_.unacked() > 0) {
+        next = now + kPollingDeliveryInterval;
+      } else if (submitted_.pending() > 0 || !uncommitted_.empty()) {
+        next = std::max(next_commit_, now + kPollingDeliveryInterval);
+      } else {
+        next = now + std::chrono::hours(1);  // nothing to do until this poll() returns
+      }
     }
   }
 }

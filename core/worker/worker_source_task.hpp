@@ -34,6 +34,7 @@
 // returns. on_stop_requested() runs on other threads.
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -113,6 +114,7 @@ class WorkerSourceTask final : public WorkerTask {
   std::mutex delivery_mu_;  // see above; also guards in_poll_, delivery_stop_, task_commit_pending_, next_commit_
   std::condition_variable delivery_cv_;
   bool in_poll_ = false;
+  std::uint64_t poll_seq_ = 0;  // counts the plugin's poll() calls
   bool delivery_stop_ = false;
   bool task_commit_pending_ = false;  // the helper flushed offsets: call the plugin's commit() after poll()
   std::unique_ptr<kafka::Producer> producer_;  // destroyed first: purges without calling back
