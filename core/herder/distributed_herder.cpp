@@ -1058,37 +1058,25 @@ std::vector<ConnectorOffset> DistributedHerder::connector_offsets(const std::str
 std::string DistributedHerder::alter_connector_offsets(const std::string& name,
                                                        const std::vector<ConnectorOffset>& offsets) {
   if (offsets.empty()) throw ConnectError("The offsets to be altered may not be null or empty");
-  require_leader("Only the leader can process external offsets modification requests");
-  if (!configs_.refresh(sync_timeout_)) {
-    throw ConnectError("Failed to read to end of config topic before modifying connector offsets");
-  }
-  const ClusterConfigState snap = snapshot();
-  const StringMap config = require_connector(snap, name, "Connector " + name + " not found");
-  if (snap.target_state(name) != TargetState::Stopped || !snap.tasks(name).empty()) {
-    throw BadRequestError(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the "
-        "specified connector by issuing a 'PUT' request to the '/connectors/" +
-        name + "/stop' endpoint");
-  }
+  const StringMap config = stopped_connector_config(name);
   std::vector<worker::SourceOffset> entries;
   for (const auto& o : offsets) entries.push_back(worker::SourceOffset{o.partition, o.offset});
   return worker_->alter_connector_offsets(name, resolved(config), entries);
 }
 
 std::string DistributedHerder::reset_connector_offsets(const std::string& name) {
+  return worker_->reset_connector_offsets(name, resolved(stopped_connector_config(name)));
+}
+
+StringMap DistributedHerder::stopped_connector_config(const std::string& name) {
   require_leader("Only the leader can process external offsets modification requests");
   if (!configs_.refresh(sync_timeout_)) {
     throw ConnectError("Failed to read to end of config topic before modifying connector offsets");
   }
   const ClusterConfigState snap = snapshot();
-  const StringMap config = require_connector(snap, name, "Connector " + name + " not found");
-  if (snap.target_state(name) != TargetState::Stopped || !snap.tasks(name).empty()) {
-    throw BadRequestError(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the "
-        "specified connector by issuing a 'PUT' request to the '/connectors/" +
-        name + "/stop' endpoint");
-  }
-  return worker_->reset_connector_offsets(name, resolved(config));
+  StringMap config = require_connector(snap, name, "Connector " + name + " not found");
+  require_stopped_for_offset_changes(name, snap.target_state(name) == TargetState::Stopped && snap.tasks(name).empty());
+  return config;
 }
 
 // ---- Herder: topics, plugins, loggers ---------------------------------------------------------------------------

@@ -192,6 +192,8 @@ class DistributedHerder final : public Herder,
   const StringMap& require_connector(const storage::ClusterConfigState& snapshot, const std::string& name,
                                      const std::string& message) const;
   void check_valid(const StringMap& config);
+  // The raw config of a connector whose offsets may change now (leader, config topic read, STOPPED, no tasks).
+  StringMap stopped_connector_config(const std::string& name);
   StringMap resolved(const StringMap& raw) const;
   std::string type_of(const StringMap& config) const;
   std::optional<ConnectorStateInfo> status_of(const std::string& name, const storage::ClusterConfigState& snapshot);

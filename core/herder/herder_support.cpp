@@ -1,6 +1,7 @@
 #include "core/herder/herder_support.hpp"
 
 #include "core/api/plugin_catalog.hpp"
+#include "core/common/errors.hpp"
 #include "core/common/logging.hpp"
 
 #include <spdlog/spdlog.h>
@@ -110,6 +111,14 @@ std::vector<std::string> apply_logger_level(const std::string& name, const std::
   if (!parsed) throw NotFoundError("invalid log level '" + level + "'.");
   logger()->info("Setting level of namespace {} and children to {}", name, log::level_name(*parsed));
   return log::set_namespace_level(name, *parsed);
+}
+
+void require_stopped_for_offset_changes(const std::string& name, bool stopped_without_tasks) {
+  if (stopped_without_tasks) return;
+  throw BadRequestError(
+      "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the "
+      "specified connector by issuing a 'PUT' request to the '/connectors/" +
+      name + "/stop' endpoint");
 }
 
 }  // namespace sluice::herder

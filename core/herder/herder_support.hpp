@@ -26,6 +26,10 @@ std::vector<StringMap> reverse_transform(const StringMap& raw_connector, std::ve
 // "source", "sink" or "unknown" for a connector config's connector.class.
 std::string connector_type(api::PluginCatalog& plugins, const StringMap& config);
 
+// The offsets of a connector change only while it is STOPPED with no tasks: BadRequestError with Kafka's
+// message otherwise.
+void require_stopped_for_offset_changes(const std::string& name, bool stopped_without_tasks);
+
 // GET /connector-plugins in Kafka's order.
 std::vector<PluginDesc> list_connector_plugins(api::PluginCatalog& plugins, bool connectors_only);
 

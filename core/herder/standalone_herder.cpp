@@ -501,12 +501,7 @@ std::vector<ConnectorOffset> StandaloneHerder::connector_offsets(const std::stri
 
 void StandaloneHerder::check_offsets_modifiable(const std::string& name) {
   const Connector& c = require(name, "Connector " + name + " not found");
-  if (c.target != TargetState::Stopped || !c.tasks.empty()) {
-    throw BadRequestError(
-        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the "
-        "specified connector by issuing a 'PUT' request to the '/connectors/" +
-        name + "/stop' endpoint");
-  }
+  require_stopped_for_offset_changes(name, c.target == TargetState::Stopped && c.tasks.empty());
 }
 
 std::string StandaloneHerder::alter_connector_offsets(const std::string& name,
