@@ -123,6 +123,15 @@ void Consumer::subscribe_regex(const std::string& regex) {
   subscribe({"^(" + regex + ")$"});
 }
 
+void Consumer::wakeup() {
+  // rd_kafka_consumer_poll waits on the consumer queue; yielding it ends that wait at once (Kafka's
+  // KafkaConsumer.wakeup(), without the exception).
+  if (rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(rk_.get()); queue != nullptr) {
+    rd_kafka_queue_yield(queue);
+    rd_kafka_queue_destroy(queue);
+  }
+}
+
 std::vector<Message> Consumer::poll(std::chrono::milliseconds timeout, std::size_t max_records) {
   // One rd_kafka_consumer_poll per message, not rd_kafka_consume_batch_queue: before librdkafka 2.1.0 (Debian
   // 12 ships 2.0.2) the batch call can skip offsets of a partition that is paused and resumed while a batch

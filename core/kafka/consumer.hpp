@@ -10,8 +10,8 @@
 // - poll() returns a batch of at most `max_records` messages.
 // - pause/resume/seek per partition; commit sync or async; committed offsets.
 //
-// Threads: every method, and every listener call, runs on the thread that owns the consumer (a sink task's
-// thread). close() leaves the group (revoking through the listener) and is called by the destructor.
+// Threads: every method but wakeup(), and every listener call, runs on the thread that owns the consumer (a
+// sink task's thread). close() leaves the group (revoking through the listener) and is called by the destructor.
 
 #include <chrono>
 #include <cstdint>
@@ -94,6 +94,8 @@ class Consumer {
   std::string rebalance_protocol() const;
   // Leaves the group; idempotent.
   void close();
+  // Any thread, while the consumer exists: a poll() waiting for messages returns now (with what it has).
+  void wakeup();
 
   const std::string& name() const { return name_; }
 

@@ -77,7 +77,8 @@ rd_kafka_topic_t* Producer::topic_handle(const std::string& topic) {
 }
 
 bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::milliseconds queue_full_timeout) {
-  const auto deadline = Clock::now() + queue_full_timeout;
+  // Read the clock only once the queue is full: a send that goes through costs no clock read.
+  std::optional<Clock::time_point> deadline;
   for (;;) {
     HeadersHandle headers;
     if (!record.headers.empty()) {
@@ -124,9 +125,10 @@ bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::mi
                        err, false);
     }
     const auto now = Clock::now();
-    if (now >= deadline) return false;
+    if (!deadline) deadline = now + queue_full_timeout;
+    if (now >= *deadline) return false;
     // Full: deliver what is in flight to make room, without waiting past the deadline.
-    const auto wait = std::min<Clock::duration>(deadline - now, std::chrono::milliseconds(100));
+    const auto wait = std::min<Clock::duration>(*deadline - now, std::chrono::milliseconds(100));
     rd_kafka_poll(rk_.get(), static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1);
   }
 }

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/common/errors.hpp"
 #include "core/worker/client_overrides.hpp"
@@ -44,19 +45,20 @@ class WorkerSinkTask::Context final : public api::SinkTaskContext {
   const std::string& log_prefix() const override { return owner_.prefix_; }
   bool is_stopping() const override { return owner_.stopping(); }
   void seek(const api::TopicPartition& tp, std::int64_t offset) override {
-    std::lock_guard lock(owner_.requests_mu_);
-    owner_.seek_requests_[tp] = offset;
+    request([&] { owner_.seek_requests_[tp] = offset; });
   }
-  void set_timeout(std::int64_t timeout_ms) override { owner_.timeout_request_.store(timeout_ms); }
+  void set_timeout(std::int64_t timeout_ms) override {
+    request([&] { owner_.timeout_request_.store(timeout_ms); });
+  }
   void pause(const api::TopicPartition& tp) override {
-    std::lock_guard lock(owner_.requests_mu_);
-    owner_.pause_requests_.emplace_back(tp, true);
+    request([&] { owner_.pause_requests_.emplace_back(tp, true); });
   }
   void resume(const api::TopicPartition& tp) override {
-    std::lock_guard lock(owner_.requests_mu_);
-    owner_.pause_requests_.emplace_back(tp, false);
+    request([&] { owner_.pause_requests_.emplace_back(tp, false); });
   }
-  void request_commit() override { owner_.commit_requested_.store(true); }
+  void request_commit() override {
+    request([&] { owner_.commit_requested_.store(true); });
+  }
   std::vector<api::TopicPartition> assignment() const override {
     std::lock_guard lock(owner_.assignment_mu_);
     return owner_.assignment_copy_;
@@ -67,6 +69,17 @@ class WorkerSinkTask::Context final : public api::SinkTaskContext {
   }
 
  private:
+  // Queues a request for the task's thread and wakes a poll() that waits for records, so that one made from
+  // another thread takes effect at once.
+  template <class F>
+  void request(F&& queue) {
+    {
+      std::lock_guard lock(owner_.requests_mu_);
+      queue();
+    }
+    owner_.wake_consumer();
+  }
+
   WorkerSinkTask& owner_;
 };
 
@@ -74,7 +87,21 @@ WorkerSinkTask::WorkerSinkTask(const ConnectorTaskId& id, WorkerContext& ctx, St
                                StringMap task_config, TargetState initial)
     : WorkerTask(id, ctx, std::move(connector_config), std::move(task_config), initial, "WorkerSinkTask") {}
 
-WorkerSinkTask::~WorkerSinkTask() = default;
+WorkerSinkTask::~WorkerSinkTask() { replace_consumer(nullptr); }
+
+void WorkerSinkTask::wake_consumer() {
+  std::lock_guard lock(wake_mu_);
+  if (consumer_) consumer_->wakeup();
+}
+
+void WorkerSinkTask::replace_consumer(std::unique_ptr<kafka::Consumer> consumer) {
+  std::unique_ptr<kafka::Consumer> old;
+  {
+    std::lock_guard lock(wake_mu_);
+    old = std::exchange(consumer_, std::move(consumer));
+  }
+  // The old consumer closes (leaves its group) outside the lock, so a wake never waits for that.
+}
 
 void WorkerSinkTask::execute() {
   stage("initialize");
@@ -120,8 +147,8 @@ void WorkerSinkTask::execute() {
       return;
     }
   }
-  consumer_ = std::make_unique<kafka::Consumer>(props, "consumer for task " + id_.to_string(),
-                                              static_cast<kafka::RebalanceListener&>(*this));
+  replace_consumer(std::make_unique<kafka::Consumer>(props, "consumer for task " + id_.to_string(),
+                                                     static_cast<kafka::RebalanceListener&>(*this)));
   stage("start");
   task_->start(task_config_);
   started_ = true;
@@ -168,12 +195,12 @@ void WorkerSinkTask::run_loop() {
       deliver();
       continue;
     }
-    // Wait for records (or, while retrying or paused, only serve rebalances) up to the next deadline, but
-    // wake often enough to notice stop and state changes.
+    // Wait for records (or, while retrying or paused, only serve rebalances) up to the next deadline: a stop,
+    // a state change and the plugin's requests wake the consumer (wake_consumer), as in Kafka.
     auto deadline = next_commit_;
     if (retrying_) deadline = std::min(deadline, retry_at_);
     auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    timeout = std::clamp(timeout, 0ms, 500ms);
+    timeout = std::clamp(timeout, 0ms, kMaxPollWait);
     stage("poll");
     poll_and_convert(timeout);
     if (!retrying_) deliver();
@@ -455,8 +482,10 @@ void WorkerSinkTask::on_assigned(const std::vector<kafka::TopicPartition>& parti
   const char* previous = current_stage();
   stage("open");
   task_->open(opened);
+  // Pauses and seeks asked for in open() take effect before any record of these partitions is read (Kafka's
+  // context applies them to the consumer at once).
+  apply_requests();
   update_pauses();
-  apply_seeks();  // seeks made in open() take effect before any record of these partitions is read
   stage(previous);
 }
 
@@ -519,7 +548,7 @@ void WorkerSinkTask::shutdown() {
       ctx_.log->warn("{}Error while closing the consumer: {}", prefix_, e.what());
     }
   }
-  consumer_.reset();
+  replace_consumer(nullptr);
   task_.reset();
 }
 

@@ -55,6 +55,8 @@ class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener
   // Kafka's max.poll.records default; consumer.max.poll.records (or the override) changes it.
   static constexpr std::size_t kDefaultMaxPollRecords = 500;
   static constexpr std::chrono::milliseconds kInitialRetryBackoff{300};
+  // The longest a poll() waits for records when nothing is due sooner (wakeups end it earlier).
+  static constexpr std::chrono::milliseconds kMaxPollWait{30000};
 
   WorkerSinkTask(const ConnectorTaskId& id, WorkerContext& ctx, StringMap connector_config, StringMap task_config,
                  TargetState initial);
@@ -62,6 +64,10 @@ class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener
 
  protected:
   void execute() override;
+  // Kafka's WorkerSinkTask wakes its consumer on a state change and on stop: a paused task resumes, and a task
+  // stops, without waiting out a poll.
+  void on_target_changed() override { wake_consumer(); }
+  void on_stop_requested() override { wake_consumer(); }
 
  private:
   class Context;
@@ -79,6 +85,9 @@ class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener
   void apply_seeks();
   void update_pauses();
   void forget(const std::vector<kafka::TopicPartition>& partitions);
+  void wake_consumer();
+  // Sets consumer_ (null: destroys it); wake_consumer() sees the change.
+  void replace_consumer(std::unique_ptr<kafka::Consumer> consumer);
 
   void on_assigned(const std::vector<kafka::TopicPartition>& partitions) override;
   void on_revoked(const std::vector<kafka::TopicPartition>& partitions) override;
@@ -119,6 +128,7 @@ class WorkerSinkTask final : public WorkerTask, private kafka::RebalanceListener
   mutable std::mutex assignment_mu_;
   std::vector<TP> assignment_copy_;
 
+  std::mutex wake_mu_;  // guards consumer_'s creation and destruction against wake_consumer()
   std::unique_ptr<kafka::Consumer> consumer_;  // destroyed first
 };
 

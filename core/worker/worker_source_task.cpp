@@ -310,9 +310,11 @@ void WorkerSourceTask::deliver_while_polling() {
   while (!delivery_stop_) {
     delivery_cv_.wait(lock, [&] { return (in_poll_ && poll_seq_ != served) || delivery_stop_; });
     served = poll_seq_;
-    // A short poll() ends first (the task thread serves its own reports then). While a poll() waits: reports
-    // every kPollingDeliveryInterval as long as records are in flight, offsets when due, otherwise nothing.
-    auto next = Clock::now() + kPollingDeliveryInterval;
+    // Reports already queued are served at once: acknowledgements run on another core while the plugin reads
+    // its next batch (a busy source polls every millisecond or so, and its task thread is its bottleneck).
+    // While a poll() waits: reports every kPollingDeliveryInterval as long as records are in flight, offsets
+    // when due, otherwise nothing.
+    auto next = Clock::now();
     while (!delivery_cv_.wait_until(lock, next, [&] { return !in_poll_ || poll_seq_ != served || delivery_stop_; })) {
       try {
         producer_->poll(0ms);

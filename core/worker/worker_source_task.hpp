@@ -27,9 +27,11 @@
 //
 // Delivery reports are served on this task's thread, and the state they touch (slots, SubmittedRecords,
 // offsets to store) is guarded by delivery_mu_, which the task thread holds except while the plugin's poll()
-// runs. A poll() that takes longer than kPollingDeliveryInterval lets a helper thread take the lock, serve
-// the reports and flush offsets on schedule (Kafka does both on other threads than poll's): acknowledgements
-// (commit_record) and offset commits do not wait for a source that is waiting for data. The plugin's commit()
+// runs. While poll() runs, a helper thread takes the lock: it serves the reports already queued at once (on
+// another core, while the plugin reads), then, as long as poll() waits for data, serves reports every
+// kPollingDeliveryInterval and flushes offsets on schedule (Kafka does both on other threads than poll's):
+// acknowledgements (commit_record) and offset commits do not wait for a source that is waiting for data,
+// and a busy source's task thread does not serve them between its polls. The plugin's commit()
 // still never runs during its poll(): after a flush by the helper, the task thread calls it once poll()
 // returns. on_stop_requested() runs on other threads.
 
@@ -60,7 +62,7 @@ class WorkerSourceTask final : public WorkerTask {
  public:
   // Records waiting for Kafka before the task is polled again.
   static constexpr std::size_t kMaxInFlight = 10000;
-  // How long a poll() runs before the helper thread serves delivery reports and flushes offsets.
+  // How often the helper thread serves delivery reports while a poll() waits for data.
   static constexpr std::chrono::milliseconds kPollingDeliveryInterval{5};
 
   WorkerSourceTask(const ConnectorTaskId& id, WorkerContext& ctx, StringMap connector_config, StringMap task_config,

@@ -60,6 +60,7 @@ void WorkerTask::transition_to(TargetState state) {
     ++target_version_;
   }
   cv_.notify_all();
+  on_target_changed();
 }
 
 void WorkerTask::stop() {

@@ -88,6 +88,8 @@ class WorkerTask {
   virtual void execute() = 0;
   // Any thread, once, when stop() is first called (e.g. interrupt the plugin's poll()).
   virtual void on_stop_requested() {}
+  // Any thread, after transition_to() changed the target state (e.g. wake a poll that waits for data).
+  virtual void on_target_changed() {}
 
   bool stopping() const { return stop_requested_.load(std::memory_order_acquire); }
   TargetState target_state() const;

@@ -26,6 +26,7 @@
 #include "core/worker/worker_config.hpp"
 #include "plugins/host/registry.hpp"
 #include "tests/support/harness.hpp"
+#include "tests/support/worker_properties.hpp"
 
 namespace sluice::test {
 
@@ -93,15 +94,7 @@ class WorkerFixture : public ::testing::Test {
   }
 
   StringMap worker_props(StringMap extra) {
-    StringMap props = {{"bootstrap.servers", kafka_.bootstrap()},
-                       {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
-                       {"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
-                       {"offset.storage.file.filename", (dir_ / "connect.offsets").string()},
-                       {"offset.flush.interval.ms", "300"},
-                       {"consumer.session.timeout.ms", "6000"},
-                       {"consumer.heartbeat.interval.ms", "500"}};
-    for (auto& [k, v] : extra) props[k] = v;
-    return props;
+    return test::worker_test_properties(kafka_.bootstrap(), dir_ / "connect.offsets", std::move(extra));
   }
 
   worker::Worker& start_worker(StringMap extra = {}) {

@@ -20,6 +20,7 @@
 #include "core/worker/worker_config.hpp"
 #include "plugins/host/registry.hpp"
 #include "tests/support/harness.hpp"
+#include "tests/support/worker_properties.hpp"
 
 namespace sluice::worker {
 namespace {
@@ -97,15 +98,7 @@ class WorkerIntegration : public ::testing::Test {
   }
 
   StringMap worker_props(StringMap extra = {}) {
-    StringMap props = {{"bootstrap.servers", kafka_.bootstrap()},
-                       {"key.converter", "org.apache.kafka.connect.storage.StringConverter"},
-                       {"value.converter", "org.apache.kafka.connect.storage.StringConverter"},
-                       {"offset.storage.file.filename", (dir_ / "connect.offsets").string()},
-                       {"offset.flush.interval.ms", "300"},
-                       {"consumer.session.timeout.ms", "6000"},
-                       {"consumer.heartbeat.interval.ms", "500"}};
-    for (auto& [k, v] : extra) props[k] = v;
-    return props;
+    return test::worker_test_properties(kafka_.bootstrap(), dir_ / "connect.offsets", std::move(extra));
   }
 
   std::unique_ptr<Worker> make_worker(storage::OffsetStore& offsets, StringMap extra = {}) {
@@ -263,6 +256,33 @@ TEST_F(WorkerIntegration, PauseStopsTheFlowAndResumeRestartsIt) {
   EXPECT_EQ(listener_.task_state({"sink", 0}), State::Running);
 }
 
+// A sink task waits for records up to its next offset commit (ten minutes here): a resume and a stop wake
+// its consumer at once (Kafka's consumer.wakeup()), instead of waiting out that poll.
+TEST_F(WorkerIntegration, PausedSinkResumesAndStopsWithoutWaitingOutItsPoll) {
+  const auto input = dir_.write("in.txt", "a\n");
+  const auto output = dir_ / "out.txt";
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets, {{"offset.flush.interval.ms", "600000"}});
+  run_connector(*worker, "src", file_source(input.string(), "copy"));
+  run_connector(*worker, "sink", file_sink(output.string(), "copy"));
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == "a\n"; }, kWait, "the first line copied"));
+
+  worker->set_target_state("sink", TargetState::Paused);
+  ASSERT_TRUE(wait_until([&] { return listener_.task_state({"sink", 0}) == State::Paused; }, kWait, "sink PAUSED"));
+  std::ofstream(input, std::ios::app) << "b\n";
+  ASSERT_TRUE(wait_until([&] { return topic_records("copy").size() == 2; }, kWait, "b in Kafka"));
+  // Without the wake the paused task's poll() lasts kMaxPollWait (30 s) from the pause on.
+  const auto resumed = std::chrono::steady_clock::now();
+  worker->set_target_state("sink", TargetState::Started);
+  ASSERT_TRUE(wait_until([&] { return read_file(output) == "a\nb\n"; }, 15s, "b copied soon after the resume"));
+  EXPECT_LT(std::chrono::steady_clock::now() - resumed, 15s);
+
+  const auto stop_started = std::chrono::steady_clock::now();
+  worker->stop_tasks({{"sink", 0}});
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 15s) << "stopping wakes the waiting poll()";
+  worker->stop_tasks({{"src", 0}});
+}
+
 TEST_F(WorkerIntegration, FailingTaskGoesFailedWithItsTrace) {
   storage::MemoryOffsetStore offsets;
   auto worker = make_worker(offsets);
@@ -386,6 +406,26 @@ TEST_F(WorkerIntegration, RetriableErrorInPutRetriesTheSameBatch) {
   EXPECT_EQ(lines[2], "attempt: " + batch);
   EXPECT_EQ(lines[3], "ok: " + batch);
   EXPECT_EQ(listener_.task_state({"retry", 0}), State::Running);
+}
+
+TEST_F(WorkerIntegration, PartitionsPausedInOpenDeliverNothing) {
+  {
+    kafka::Producer producer({{"bootstrap.servers", kafka_.bootstrap()}}, "test producer", [](const kafka::DeliveryReport&) {});
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(producer.send({.topic = "retry", .value = "v" + std::to_string(i)}, nullptr, 5s));
+    ASSERT_TRUE(producer.flush(10s));
+  }
+  const auto log = dir_ / "puts.log";
+  storage::MemoryOffsetStore offsets;
+  auto worker = make_worker(offsets);
+  run_connector(*worker, "paused", {{"name", "paused"},
+                                    {"connector.class", "RetrySink"},
+                                    {"topics", "retry"},
+                                    {"file", log.string()},
+                                    {"pause.in.open", "true"}});
+  ASSERT_TRUE(wait_until([&] { return read_file(log).starts_with("paused in open: "); }, kWait, "partitions opened"));
+  // As in Kafka, a pause asked for in open() holds before the first fetch: put() never sees these records.
+  EXPECT_FALSE(test::poll_until([&] { return read_file(log).find("attempt: ") != std::string::npos; }, 3s))
+      << read_file(log);
 }
 
 TEST_F(WorkerIntegration, SinkOffsetsApiReadsAltersAndResetsTheConsumerGroup) {

@@ -110,6 +110,13 @@ void FileStreamSourceTask::start(const sdk::ConfigMap& config) {
   batch_size_ = parsed.get_int(kBatchSizeConfig);
   partition_ =
       sdk::Value::string_map({{kFilenameField, filename_ ? sdk::Value::string(*filename_) : sdk::Value()}});
+  record_ = sdk::SourceRecord{
+      .source_partition = partition_,
+      .source_offset = sdk::Value::string_map({{kPositionField, sdk::Value()}}),
+      .topic = topic_,
+      .value_schema = value_schema_,
+      .value = sdk::Value::string(""),
+  };
 }
 
 bool FileStreamSourceTask::open_stream() {
@@ -159,54 +166,45 @@ bool FileStreamSourceTask::ready() const {
   return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP)) != 0;
 }
 
-std::optional<std::string> FileStreamSourceTask::extract_line() {
+bool FileStreamSourceTask::extract_line(std::string& line) {
   // A plain loop: find_first_of("\r\n") searches the two-character set once per byte.
   std::size_t i = buffer_start_;
   while (i < buffer_.size() && buffer_[i] != '\n' && buffer_[i] != '\r') ++i;
-  if (i == buffer_.size()) return std::nullopt;
+  if (i == buffer_.size()) return false;
   std::size_t next = i + 1;
   if (buffer_[i] == '\r') {
     // "\r" may be the first half of "\r\n": decide only once the next byte is here.
-    if (i + 1 >= buffer_.size()) return std::nullopt;
+    if (i + 1 >= buffer_.size()) return false;
     if (buffer_[i + 1] == '\n') next = i + 2;
   }
-  std::string line = utf8::sanitize(std::string_view(buffer_).substr(buffer_start_, i - buffer_start_));
+  utf8::sanitize_into(line, std::string_view(buffer_).substr(buffer_start_, i - buffer_start_));
   if (stream_offset_) *stream_offset_ += static_cast<std::int64_t>(next - buffer_start_);
   buffer_start_ = next;
-  return line;
+  return true;
 }
 
-sdk::SourceRecord FileStreamSourceTask::make_record(std::string line, std::int64_t timestamp) const {
-  return sdk::SourceRecord{
-      .source_partition = partition_,
-      .source_offset = sdk::Value::string_map(
-          {{kPositionField, stream_offset_ ? sdk::Value::int64(*stream_offset_) : sdk::Value()}}),
-      .topic = topic_,
-      .value_schema = value_schema_,
-      .value = sdk::Value::string(std::move(line)),
-      .timestamp = timestamp,
-  };
-}
-
-std::vector<sdk::SourceRecord> FileStreamSourceTask::poll() {
+void FileStreamSourceTask::poll(sdk::SourceBatch& records) {
   if (!open_ && !open_stream()) {
     wait_for_stop(std::chrono::seconds(1));
-    return {};
+    return;
   }
   const int fd = reading_stdin_ ? STDIN_FILENO : fd_.get();
   const auto batch = static_cast<std::size_t>(batch_size_ > 0 ? batch_size_ : 1);
-  std::vector<sdk::SourceRecord> records;
   const bool trace = log().enabled(sdk::LogLevel::Trace);
+  std::string& line = record_.value.as_string();
+  sdk::Value& position = record_.source_offset.as_map().front().second;
+  std::size_t taken = 0;
   auto take_lines = [&] {
     // As Kafka, each record gets the time it was read at; lines taken together are read within microseconds,
     // so they share one clock reading.
-    const std::int64_t timestamp = now_ms();
-    while (records.size() < batch) {
-      std::optional<std::string> line = extract_line();
-      if (!line) break;
+    record_.timestamp = now_ms();
+    while (taken < batch) {
+      if (!extract_line(line)) break;
       if (trace) log().trace("Read a line from {}", log_filename());
-      if (records.empty()) records.reserve(std::min<std::size_t>(batch, kInitialReserve));
-      records.push_back(make_record(std::move(*line), timestamp));
+      if (taken == 0) records.reserve(std::min<std::size_t>(batch, kInitialReserve));
+      position = stream_offset_ ? sdk::Value::int64(*stream_offset_) : sdk::Value();
+      records.add(record_);
+      ++taken;
     }
     // Drop consumed bytes once they dominate, so the buffer stays about one chunk long.
     if (buffer_start_ > 0 && buffer_start_ * 2 >= buffer_.size()) {
@@ -217,7 +215,7 @@ std::vector<sdk::SourceRecord> FileStreamSourceTask::poll() {
 
   take_lines();
   bool read_any = false;
-  while (records.size() < batch && !is_stopping() && ready()) {
+  while (taken < batch && !is_stopping() && ready()) {
     const std::size_t old_size = buffer_.size();
     buffer_.resize(old_size + kReadChunk);
     ssize_t n = ::read(fd, buffer_.data() + old_size, kReadChunk);
@@ -233,8 +231,7 @@ std::vector<sdk::SourceRecord> FileStreamSourceTask::poll() {
     read_any = true;
     take_lines();
   }
-  if (records.empty() && !read_any) wait_for_stop(std::chrono::seconds(1));
-  return records;
+  if (taken == 0 && !read_any) wait_for_stop(std::chrono::seconds(1));
 }
 
 void FileStreamSourceTask::stop() {

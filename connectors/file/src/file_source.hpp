@@ -39,15 +39,17 @@ class FileStreamSourceConnector final : public sdk::SourceConnector {
 class FileStreamSourceTask final : public sdk::SourceTask {
  public:
   void start(const sdk::ConfigMap& config) override;
-  std::vector<sdk::SourceRecord> poll() override;
+  // Lines go straight into the host's batch: one SourceRecord is kept and only its value and offset change.
+  void poll(sdk::SourceBatch& batch) override;
+  using sdk::SourceTask::poll;
   void stop() override;
 
  private:
   // Opens the file and seeks to the stored position; false when it cannot be opened yet.
   bool open_stream();
-  // The next complete line of buffer_, advancing the position past its terminator.
-  std::optional<std::string> extract_line();
-  sdk::SourceRecord make_record(std::string line, std::int64_t timestamp) const;
+  // Puts the next complete line of buffer_ into `line`, advancing the position past its terminator; false
+  // (and `line` unchanged) when there is none.
+  bool extract_line(std::string& line);
   // True when the stream has bytes to read now (stdin may not; a regular file always "has" them).
   bool ready() const;
   const char* log_filename() const { return filename_ ? filename_->c_str() : "stdin"; }
@@ -57,6 +59,7 @@ class FileStreamSourceTask final : public sdk::SourceTask {
   std::int32_t batch_size_ = 2000;
   sdk::Value partition_;
   sdk::Schema value_schema_ = sdk::Schema::string();
+  sdk::SourceRecord record_;  // the next record: partition, topic and schema set by start()
 
   UniqueFd fd_;        // the file; stdin is never owned
   bool open_ = false;  // fd_ (or stdin) is ready to read

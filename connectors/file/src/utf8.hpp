@@ -9,11 +9,12 @@
 
 namespace sluice::file::utf8 {
 
-inline std::string sanitize(std::string_view in) {
+// `in` cleaned up, into `out` (replacing its content; its capacity is reused).
+inline void sanitize_into(std::string& out, std::string_view in) {
   const auto* p = reinterpret_cast<const unsigned char*>(in.data());
   const std::size_t n = in.size();
   // Fast path: most text is ASCII or valid UTF-8 and comes back unchanged.
-  std::string out;
+  out.clear();
   std::size_t copied = 0;  // bytes of `in` already represented in `out`
   std::size_t i = 0;
   // ASCII runs eight bytes at a time.
@@ -63,8 +64,12 @@ inline std::string sanitize(std::string_view in) {
       i += k;
     }
   }
-  if (copied == 0) return std::string(in);
   out.append(in.substr(copied));
+}
+
+inline std::string sanitize(std::string_view in) {
+  std::string out;
+  sanitize_into(out, in);
   return out;
 }
 

@@ -2,9 +2,12 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/kafka/consumer.hpp"
@@ -255,6 +258,24 @@ TEST(Consumer, RegexSubscriptionMatchesWholeTopicNames) {
   for (const auto& m : messages) topics.insert(m.topic);
   EXPECT_EQ(topics, (std::set<std::string>{"rx-a", "rx-b"}));
   EXPECT_TRUE(poll_for(consumer, 1, 500ms).empty());
+}
+
+TEST(Consumer, WakeupFromAnotherThreadEndsAPollThatWaitsForMessages) {
+  DevBroker broker;
+  broker.create_topic("quiet", 1);
+  RecordingListener listener;
+  Consumer consumer(consumer_props(broker, "g-wake"), "consumer for test", listener);
+  consumer.subscribe({"quiet"});
+  // Nothing will arrive: without wakeup() this poll waits its whole minute. The wake is repeated because it
+  // may come before the poll waits (librdkafka keeps it for the next poll then, as Kafka does).
+  auto poll = std::async(std::launch::async, [&] { return consumer.poll(60s, 10).size(); });
+  const auto deadline = Clock::now() + 15s;
+  while (poll.wait_for(10ms) != std::future_status::ready && Clock::now() < deadline) consumer.wakeup();
+  ASSERT_EQ(poll.wait_for(0s), std::future_status::ready) << "poll() did not return after wakeup()";
+  EXPECT_EQ(poll.get(), 0u);
+  // The consumer stays usable: a message produced now is polled as usual.
+  produce_values(broker, "quiet", 1);
+  EXPECT_EQ(poll_for(consumer, 1, 20s).size(), 1u);
 }
 
 }  // namespace

@@ -103,6 +103,14 @@ class RetrySinkTask final : public sluice::sdk::SinkTask {
   void start(const ConfigMap& config) override {
     file_ = get(config, "file");
     failures_left_ = std::stoi(get(config, "retriable.failures", "0"));
+    pause_in_open_ = get(config, "pause.in.open", "false") == "true";
+  }
+  // With pause.in.open=true the task pauses every partition it is given (and notes it in the file), so it
+  // should never see a record.
+  void open(const std::vector<sluice::sdk::TopicPartition>& partitions) override {
+    if (!pause_in_open_) return;
+    context().pause(partitions);
+    std::ofstream(file_, std::ios::app) << "paused in open: " << partitions.size() << "\n";
   }
   void put(std::vector<sluice::sdk::SinkRecord> records) override {
     if (records.empty()) return;
@@ -125,6 +133,7 @@ class RetrySinkTask final : public sluice::sdk::SinkTask {
  private:
   std::string file_;
   int failures_left_ = 0;
+  bool pause_in_open_ = false;
 };
 
 class ErrantSinkConnector final : public sluice::sdk::SinkConnector {

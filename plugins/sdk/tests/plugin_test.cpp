@@ -1004,4 +1004,101 @@ TEST(SourceTaskVtableTest, BatchOfATaskWithoutCommitRecordIsFlagged) {
   EXPECT_EQ(batch.private_data, nullptr);
 }
 
+// A task that writes into a SourceBatch: one SourceRecord reused for every record (as FileStreamSource does).
+class BatchPollTask : public sdk::SourceTask {
+ public:
+  using sdk::SourceTask::poll;
+  void start(const sdk::ConfigMap&) override {}
+  void poll(sdk::SourceBatch& batch) override {
+    sdk::SourceRecord r{.source_partition = Value::string_map({{"file", Value::string("/a/long/path/to/file.txt")}}),
+                        .source_offset = Value::string_map({{"position", Value::int64(0)}}),
+                        .topic = "lines",
+                        .value_schema = Schema::string(),
+                        .value = Value::string("")};
+    for (int i = 0; i < 3; ++i) {
+      if (i == 2) r.source_partition = Value::string_map({{"file", Value::string("/another/file.txt")}});
+      r.value.as_string() = "line " + std::to_string(i);
+      r.source_offset.as_map().front().second = Value::int64(10 * (i + 1));
+      batch.add(r);  // a copy: changing r afterwards leaves it as it was
+    }
+  }
+  void stop() override {}
+};
+class BatchPollCommitRecordTask final : public BatchPollTask {
+ public:
+  void commit_record(const sdk::SourceRecord& record, const std::optional<sdk::RecordMetadata>&) override {
+    committed.push_back(record);
+  }
+  std::vector<sdk::SourceRecord> committed;
+};
+class NoPollTask final : public sdk::SourceTask {
+ public:
+  void start(const sdk::ConfigMap&) override {}
+  void stop() override {}
+};
+
+TEST(SourceBatchTest, RecordsAreCopiedAndRunsOfOnePartitionShareIt) {
+  static_assert(sdk::detail::Access::overrides_batch_poll<BatchPollTask>());
+  static_assert(!sdk::detail::Access::overrides_batch_poll<OneRecordNoCommitRecordTask>());
+  static_assert(!sdk::detail::Access::overrides_batch_poll<NoPollTask>());
+  BatchPollTask task;
+  const auto& vt = sdk::detail::kSourceTaskVtable<BatchPollTask>;
+  sluice_record_batch batch{};
+  ASSERT_EQ(vt.poll(&task, &batch, nullptr), SLUICE_OK);
+  ASSERT_EQ(batch.count, 3u);
+  EXPECT_EQ(batch.flags, SLUICE_BATCH_NO_COMMIT_RECORD);
+  sdk::AbiReader reader;
+  for (std::size_t i = 0; i < 3; ++i) {
+    const sdk::SourceRecord r = reader.source_record(batch.records[i]);
+    EXPECT_EQ(r.value.as_string(), "line " + std::to_string(i));
+    EXPECT_EQ(r.source_offset.find("position")->as_int64(), static_cast<std::int64_t>(10 * (i + 1)));
+    EXPECT_EQ(r.topic, "lines");
+    EXPECT_EQ(r.value_schema, Schema::string());
+    EXPECT_EQ(r.source_partition.find("file")->as_string(), i < 2 ? "/a/long/path/to/file.txt" : "/another/file.txt");
+  }
+  // The first two records share one copy of their partition; the third has its own.
+  EXPECT_EQ(batch.records[0].source_partition.u.map.keys, batch.records[1].source_partition.u.map.keys);
+  EXPECT_NE(batch.records[1].source_partition.u.map.keys, batch.records[2].source_partition.u.map.keys);
+  batch.release(&batch);
+  EXPECT_EQ(batch.private_data, nullptr);
+}
+
+TEST(SourceBatchTest, CommitRecordGetsACopyOfABatchRecordAndPollStillReturnsTheRecords) {
+  BatchPollCommitRecordTask task;
+  const auto& vt = sdk::detail::kSourceTaskVtable<BatchPollCommitRecordTask>;
+  sluice_record_batch batch{};
+  ASSERT_EQ(vt.poll(&task, &batch, nullptr), SLUICE_OK);
+  ASSERT_EQ(batch.count, 3u);
+  EXPECT_EQ(batch.flags, 0u) << "commit_record needs the batch until the host acknowledged its records";
+  ASSERT_EQ(vt.commit_record(&task, &batch.records[1], nullptr, nullptr), SLUICE_OK);
+  ASSERT_EQ(task.committed.size(), 1u);
+  EXPECT_EQ(task.committed[0].value.as_string(), "line 1");
+  EXPECT_EQ(task.committed[0].source_offset.find("position")->as_int64(), 20);
+  batch.release(&batch);
+
+  // poll() (e.g. from a test) defaults to poll(SourceBatch&), read back.
+  const std::vector<sdk::SourceRecord> records = task.poll();
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[2].value.as_string(), "line 2");
+  EXPECT_EQ(records[2].source_partition.find("file")->as_string(), "/another/file.txt");
+}
+
+TEST(SourceBatchTest, ATaskWithNeitherPollFailsClearly) {
+  NoPollTask task;
+  EXPECT_THROW(
+      {
+        try {
+          task.poll();
+        } catch (const sdk::ConnectError& e) {
+          EXPECT_STREQ(e.what(), "A SourceTask must override poll() or poll(SourceBatch&)");
+          throw;
+        }
+      },
+      sdk::ConnectError);
+  const auto& vt = sdk::detail::kSourceTaskVtable<NoPollTask>;
+  sluice_record_batch batch{};
+  EXPECT_NE(vt.poll(&task, &batch, nullptr), SLUICE_OK);
+  EXPECT_EQ(batch.count, 0u);
+}
+
 }  // namespace

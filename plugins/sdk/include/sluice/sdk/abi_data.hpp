@@ -61,6 +61,9 @@ class Arena {
   sluice_value value(const Value& v);
   const sluice_header* headers(const Headers& h);
   void fill(sluice_record& out, const SourceRecord& r);
+  // The same, with `partition` (a value already filled into this arena) as the record's source partition
+  // instead of a new copy of r.source_partition.
+  void fill(sluice_record& out, const SourceRecord& r, const sluice_value& partition);
   void fill(sluice_record& out, const SinkRecord& r);
   void fill(sluice_record& out, const Record& r);
   // The entries point into this arena (and into `config` in Borrow mode).
@@ -81,7 +84,7 @@ class Arena {
     std::size_t pad = cur_ ? (align - reinterpret_cast<std::uintptr_t>(cur_) % align) % align : 0;
     if (cur_ == nullptr || pad + size > left_) {
       std::size_t block = size + align > kBlockSize ? size + align : kBlockSize;
-      blocks_.push_back(std::make_unique<std::byte[]>(block));
+      blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));  // allocate() initialises
       cur_ = blocks_.back().get();
       left_ = block;
       pad = (align - reinterpret_cast<std::uintptr_t>(cur_) % align) % align;
@@ -289,6 +292,13 @@ inline void Arena::fill(sluice_record& out, const SourceRecord& r) {
   fill_common(out, r.topic, r.partition, r.key_schema, r.key, r.value_schema, r.value, r.timestamp,
               r.timestamp ? TimestampType::CreateTime : TimestampType::None, r.headers);
   fill_value(out.source_partition, r.source_partition);
+  fill_value(out.source_offset, r.source_offset);
+}
+
+inline void Arena::fill(sluice_record& out, const SourceRecord& r, const sluice_value& partition) {
+  fill_common(out, r.topic, r.partition, r.key_schema, r.key, r.value_schema, r.value, r.timestamp,
+              r.timestamp ? TimestampType::CreateTime : TimestampType::None, r.headers);
+  out.source_partition = partition;
   fill_value(out.source_offset, r.source_offset);
 }
 

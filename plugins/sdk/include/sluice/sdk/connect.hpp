@@ -167,8 +167,46 @@ class SourceTaskContext {
   sluice_context* ctx_;
 };
 
+// The records of one poll(SourceBatch&), written straight into the C structures the host reads: add() copies
+// a record (its strings and bytes too), so a task can keep one SourceRecord and change only what differs from
+// line to line (its value's string, its offset), and no record object is kept or destroyed per record.
+// Consecutive records with an equal source partition share one copy of it.
+class SourceBatch {
+ public:
+  void add(const SourceRecord& record) {
+    sluice_record& out = abi_.emplace_back();
+    if (abi_.size() > 1 && record.source_partition == last_partition_) {
+      arena_.fill(out, record, last_partition_abi_);
+      return;
+    }
+    arena_.fill(out, record);
+    last_partition_ = record.source_partition;
+    last_partition_abi_ = out.source_partition;
+  }
+  void reserve(std::size_t records) { abi_.reserve(records); }
+  std::size_t size() const { return abi_.size(); }
+  bool empty() const { return abi_.empty(); }
+  // The records added so far, read back (equal to what was added; for tests and SourceTask::poll()).
+  std::vector<SourceRecord> records() const {
+    AbiReader reader;
+    std::vector<SourceRecord> out;
+    out.reserve(abi_.size());
+    for (const sluice_record& r : abi_) out.push_back(reader.source_record(r));
+    return out;
+  }
+
+ private:
+  friend struct detail::Access;
+
+  Arena arena_{Arena::Strings::Copy};
+  std::vector<sluice_record> abi_;
+  Value last_partition_;
+  sluice_value last_partition_abi_{};
+};
+
 namespace detail {
-// The records of one poll() as the host sees them (C structures in `arena`, pointing into `records`).
+// The records of one poll() as the host sees them: C structures in `arena`, pointing into `records` when the
+// task's poll() returned a vector, or copies made by SourceBatch::add (`records` empty).
 struct PolledBatch;
 struct BatchRegistry {
   std::mutex mutex;
@@ -187,12 +225,25 @@ class SourceTask : public detail::Instance {
  public:
   virtual void start(const ConfigMap& config) = 0;
   // The next records; an empty vector when there are none right now. Should not block for more than about a
-  // second (use wait_for_stop to wait).
-  virtual std::vector<SourceRecord> poll() = 0;
+  // second (use wait_for_stop to wait). A task overrides this or poll(SourceBatch&) (then add
+  // `using sdk::SourceTask::poll;` to keep this one callable on it, e.g. from tests).
+  virtual std::vector<SourceRecord> poll() {
+    DefaultPoll guard(in_default_poll_);
+    SourceBatch batch;
+    poll(batch);
+    return batch.records();
+  }
+  // The same, adding the records to `batch` (none when there are none right now): the host reads them without
+  // a SourceRecord object per record, which matters to a task that reads many small records.
+  virtual void poll(SourceBatch& batch) {
+    DefaultPoll guard(in_default_poll_);
+    for (const SourceRecord& r : poll()) batch.add(r);
+  }
   // Offsets up to now were flushed.
   virtual void commit() {}
   // Kafka acknowledged `record` (metadata set) or a transformation dropped it (nullopt). May run on another
-  // thread than poll(). `record` is the object poll() returned.
+  // thread than poll(). `record` is the object poll() returned (a copy equal to what was added, for records
+  // added to a SourceBatch).
   virtual void commit_record(const SourceRecord& record, const std::optional<RecordMetadata>& metadata) {
     (void)record;
     (void)metadata;
@@ -233,9 +284,25 @@ class SourceTask : public detail::Instance {
  private:
   friend struct detail::Access;
 
+  // The two default polls call each other: entering one while in the other means neither is overridden.
+  class DefaultPoll {
+   public:
+    explicit DefaultPoll(bool& active) : active_(active) {
+      if (active_) throw ConnectError("A SourceTask must override poll() or poll(SourceBatch&)");
+      active_ = true;
+    }
+    ~DefaultPoll() { active_ = false; }
+    DefaultPoll(const DefaultPoll&) = delete;
+    DefaultPoll& operator=(const DefaultPoll&) = delete;
+
+   private:
+    bool& active_;
+  };
+
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   std::atomic<bool> stop_requested_{false};
+  bool in_default_poll_ = false;  // poll() and poll(SourceBatch&) default to each other: one must be overridden
   std::shared_ptr<detail::BatchRegistry> batches_ = std::make_shared<detail::BatchRegistry>();
 };
 

@@ -216,7 +216,9 @@ class Value {
   float as_float32() const { return get<6>(Kind::Float32); }
   double as_float64() const { return get<7>(Kind::Float64); }
   const std::string& as_string() const { return get<8>(Kind::String); }
+  std::string& as_string() { return get<8>(Kind::String); }  // e.g. to reuse its capacity for the next record
   const std::string& as_bytes() const { return get<9>(Kind::Bytes).data; }
+  std::string& as_bytes() { return get<9>(Kind::Bytes).data; }
   const Array& as_array() const { return get<10>(Kind::Array); }
   Array& as_array() { return get<10>(Kind::Array); }
   const Map& as_map() const { return get<11>(Kind::Map); }

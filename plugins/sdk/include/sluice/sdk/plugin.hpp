@@ -273,15 +273,23 @@ struct Access {
     return guard(err, [&] {
       T& task = self_as<T>(self);
       if (out == nullptr) throw ConnectError("The host called poll without a batch to fill");
-      std::vector<SourceRecord> records = task.poll();
-      if (records.empty()) return;
-      auto batch = std::make_shared<PolledBatch>();
-      batch->records = std::move(records);
-      batch->abi.resize(batch->records.size());
-      // Borrow mode: the C records point into batch->records, which never changes until release.
-      for (std::size_t i = 0; i < batch->records.size(); ++i)
-        batch->arena.fill(batch->abi[i], batch->records[i]);
       SourceTask& base = task;
+      auto batch = std::make_shared<PolledBatch>();
+      if constexpr (overrides_batch_poll<T>()) {
+        SourceBatch polled;
+        base.poll(polled);
+        if (polled.empty()) return;
+        batch->arena = std::move(polled.arena_);
+        batch->abi = std::move(polled.abi_);
+      } else {
+        std::vector<SourceRecord> records = task.poll();
+        if (records.empty()) return;
+        batch->records = std::move(records);
+        batch->abi.resize(batch->records.size());
+        // Borrow mode: the C records point into batch->records, which never changes until release.
+        for (std::size_t i = 0; i < batch->records.size(); ++i)
+          batch->arena.fill(batch->abi[i], batch->records[i]);
+      }
       batch->registry = base.batches_;
       {
         std::lock_guard lock(batch->registry->mutex);
@@ -316,6 +324,18 @@ struct Access {
   template <class T>
   static sluice_status source_task_commit(void* self, sluice_error* err) noexcept {
     return guard(err, [&] { self_as<T>(self).commit(); });
+  }
+  // Whether T (or a base between it and SourceTask) declares poll(SourceBatch&): the overload set &T::poll
+  // deduces the class that declares it (T hides SourceTask's when it declares either poll).
+  template <class C>
+  static C* batch_poll_owner(void (C::*)(SourceBatch&));
+  template <class T>
+  static constexpr bool overrides_batch_poll() {
+    if constexpr (requires { batch_poll_owner(&T::poll); }) {
+      return !std::is_same_v<decltype(batch_poll_owner(&T::poll)), SourceTask*>;
+    } else {
+      return false;
+    }
   }
   // Whether T (or a base between it and SourceTask) declares commit_record. When &T::commit_record does not
   // name one function (T overloads it), T declares one: true, the safe answer.
@@ -366,10 +386,11 @@ struct Access {
           }
         }
       }
-      if (batch) {
+      if (batch && index < batch->records.size()) {
         task.commit_record(batch->records[index], meta);
       } else {
-        // Not a pointer into a live batch (the host copied the record): hand over an equal copy.
+        // Added to a SourceBatch (no record object kept), or not a pointer into a live batch (the host copied the
+        // record): hand over an equal copy.
         AbiReader reader;
         task.commit_record(reader.source_record(*record), meta);
       }
