@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,12 +96,52 @@ struct RecordMetadata {
   std::int64_t timestamp = -1;
 };
 
+// A key or value seen in place: null, text or bytes (the kinds a converter may send unchanged), and the type
+// of its schema (nullopt: schemaless).
+struct RawValue {
+  data::Value::Kind kind = data::Value::Kind::Null;
+  std::string_view bytes;  // String or Bytes
+  std::optional<data::Type> schema_type;
+};
+
+// A polled record seen in place, without building a data::SourceRecord: one without headers whose key and
+// value are null, text or bytes, and whose task needs no commit_record for it. The views are valid while its
+// batch is.
+struct RawSourceRecord {
+  std::string_view topic;
+  std::optional<std::int32_t> partition;  // unset: the producer chooses
+  RawValue key;
+  RawValue value;
+  std::optional<std::int64_t> timestamp;  // ms since epoch
+};
+
+// What one poll() returned. The runtime takes each record once, in order, through view() or import(), before it
+// polls again.
+class PolledSourceBatch {
+ public:
+  virtual ~PolledSourceBatch() = default;
+  virtual std::size_t size() const = 0;
+  // Record i in place when it has RawSourceRecord's shape; false when it must be imported. Throws DataError
+  // for a malformed record, as import() would.
+  virtual bool view(std::size_t i, RawSourceRecord& out) = 0;
+  // The source partition of a record taken through view() (partitions of a run of records from one source
+  // partition are shared, as import()'s are). From the thread that reads the batch.
+  virtual data::SharedValue partition(std::size_t i) = 0;
+  // The source offset of a record taken through view(), read at any time while the batch is held, from any
+  // thread (one at a time): the runtime keeps the batch instead of the offsets of the records in flight.
+  virtual data::Value offset(std::size_t i) const = 0;
+  // Record i as a Connect record (moved out of the batch).
+  virtual void import(std::size_t i, data::SourceRecord& out) = 0;
+};
+
 class SourceTask {
  public:
   virtual ~SourceTask() = default;
   virtual void start(const StringMap& config) = 0;
   // The next records; empty when there are none right now (returns within about a second).
   virtual std::vector<data::SourceRecord> poll() = 0;
+  // The same as a batch the runtime may read in place; the default imports poll()'s records one by one.
+  virtual std::unique_ptr<PolledSourceBatch> poll_batch();
   virtual void commit() = 0;
   // After Kafka acknowledged `record` (metadata set) or a transform dropped it (nullptr). `record` is the
   // one poll() returned, before transforms. May run on the producer's delivery thread.

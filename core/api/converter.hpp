@@ -32,6 +32,15 @@ class Converter {
   virtual data::SchemaAndValue to_connect(std::string_view topic, const data::Headers* headers,
                                           std::optional<std::string_view> bytes) = 0;
   virtual const config::ConfigDef& config_def() const = 0;
+  // True when from_connect turns a value of this kind (Null, String or Bytes) with a schema of this type
+  // (nullopt: none) into exactly its own bytes (null: null), whatever the topic and headers, without failing:
+  // the runtime then sends such values without building a record (StringConverter on text, ByteArrayConverter
+  // on bytes).
+  virtual bool passes_through(data::Value::Kind kind, std::optional<data::Type> schema_type) const {
+    (void)kind;
+    (void)schema_type;
+    return false;
+  }
 };
 
 class HeaderConverter {

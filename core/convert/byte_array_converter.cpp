@@ -59,6 +59,12 @@ data::SchemaAndValue ByteArrayConverter::to_connect(std::string_view /*topic*/,
   return from_bytes(bytes);
 }
 
+bool ByteArrayConverter::passes_through(data::Value::Kind kind, std::optional<data::Type> schema_type) const {
+  // Any schema but BYTES fails, even for a null (Kafka checks the schema first).
+  return (!schema_type || *schema_type == data::Type::Bytes) &&
+         (kind == data::Value::Kind::Null || kind == data::Value::Kind::Bytes);
+}
+
 const config::ConfigDef& ByteArrayConverter::config_def() const {
   return byte_array_converter_config_def();
 }

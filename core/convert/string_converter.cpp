@@ -82,6 +82,12 @@ data::SchemaAndValue StringConverter::to_connect(std::string_view /*topic*/, con
   return from_bytes(bytes);
 }
 
+bool StringConverter::passes_through(data::Value::Kind kind, std::optional<data::Type> schema_type) const {
+  // Text is its own UTF-8 bytes (the only encoding); null is null whatever the schema.
+  return kind == data::Value::Kind::Null ||
+         (kind == data::Value::Kind::String && (!schema_type || *schema_type == data::Type::String));
+}
+
 const config::ConfigDef& StringConverter::config_def() const {
   return string_converter_config_def();
 }

@@ -20,6 +20,7 @@ class StringConverter final : public api::Converter {
   data::SchemaAndValue to_connect(std::string_view topic, const data::Headers* headers,
                                   std::optional<std::string_view> bytes) override;
   const config::ConfigDef& config_def() const override;
+  bool passes_through(data::Value::Kind kind, std::optional<data::Type> schema_type) const override;
 };
 
 class StringHeaderConverter final : public api::HeaderConverter {

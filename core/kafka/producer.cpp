@@ -63,27 +63,43 @@ Producer::~Producer() {
   topics_.clear();  // librdkafka wants the application's topic handles gone before the client is destroyed
 }
 
-rd_kafka_topic_t* Producer::topic_handle(const std::string& topic) {
+rd_kafka_topic_t* Producer::topic_handle(std::string_view topic) {
   // Records mostly go to the topic of the record before.
   if (last_topic_ != nullptr && topic == last_topic_->first) return last_topic_->second.get();
-  if (const auto it = topics_.find(topic); it != topics_.end()) {
+  std::string name(topic);
+  if (const auto it = topics_.find(name); it != topics_.end()) {
     last_topic_ = &*it;
     return it->second.get();
   }
   if (topics_.size() >= kMaxCachedTopics) return nullptr;
-  TopicHandle handle{rd_kafka_topic_new(rk_.get(), topic.c_str(), nullptr)};
+  TopicHandle handle{rd_kafka_topic_new(rk_.get(), name.c_str(), nullptr)};
   if (!handle) return nullptr;
-  return topics_.emplace(topic, std::move(handle)).first->second.get();
+  return topics_.emplace(std::move(name), std::move(handle)).first->second.get();
+}
+
+OutgoingView view_of(const OutgoingRecord& record) {
+  OutgoingView view;
+  view.topic = record.topic;
+  view.partition = record.partition;
+  if (record.key) view.key = *record.key;
+  if (record.value) view.value = *record.value;
+  if (!record.headers.empty()) view.headers = &record.headers;
+  view.timestamp = record.timestamp;
+  return view;
 }
 
 bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::milliseconds queue_full_timeout) {
+  return send_view(view_of(record), context, queue_full_timeout);
+}
+
+bool Producer::send_view(const OutgoingView& record, void* context, std::chrono::milliseconds queue_full_timeout) {
   // Read the clock only once the queue is full: a send that goes through costs no clock read.
   std::optional<Clock::time_point> deadline;
   for (;;) {
     HeadersHandle headers;
-    if (!record.headers.empty()) {
-      headers.reset(rd_kafka_headers_new(record.headers.size()));
-      for (const Header& h : record.headers) {
+    if (record.headers != nullptr && !record.headers->empty()) {
+      headers.reset(rd_kafka_headers_new(record.headers->size()));
+      for (const Header& h : *record.headers) {
         rd_kafka_header_add(headers.get(), h.key.data(), static_cast<ssize_t>(h.key.size()),
                             h.value ? h.value->data() : nullptr, h.value ? static_cast<ssize_t>(h.value->size()) : 0);
       }
@@ -101,13 +117,14 @@ bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::mi
     void* value_ptr = const_cast<void*>(value);
     rd_kafka_headers_t* headers_ptr = headers.get();
     rd_kafka_topic_t* rkt = topic_handle(record.topic);
+    const std::string by_name = rkt != nullptr ? std::string() : std::string(record.topic);
     const rd_kafka_resp_err_t err =
         rkt != nullptr
             ? rd_kafka_producev(rk_.get(), RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_PARTITION(partition),
                                 RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_ptr, key_size),
                                 RD_KAFKA_V_VALUE(value_ptr, value_size), RD_KAFKA_V_HEADERS(headers_ptr),
                                 RD_KAFKA_V_TIMESTAMP(timestamp), RD_KAFKA_V_OPAQUE(context), RD_KAFKA_V_END)
-            : rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(record.topic.c_str()),
+            : rd_kafka_producev(rk_.get(), RD_KAFKA_V_TOPIC(by_name.c_str()),
                                 RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
                                 RD_KAFKA_V_KEY(key_ptr, key_size), RD_KAFKA_V_VALUE(value_ptr, value_size),
                                 RD_KAFKA_V_HEADERS(headers_ptr), RD_KAFKA_V_TIMESTAMP(timestamp),
@@ -121,7 +138,7 @@ bool Producer::send(const OutgoingRecord& record, void* context, std::chrono::mi
       if (err == RD_KAFKA_RESP_ERR__FATAL) {
         if (auto fatal = fatal_error()) message = *fatal;
       }
-      throw KafkaError("The " + name_ + " could not send a record to topic " + record.topic + ": " + message,
+      throw KafkaError("The " + name_ + " could not send a record to topic " + std::string(record.topic) + ": " + message,
                        err, false);
     }
     const auto now = Clock::now();

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -68,6 +69,19 @@ struct OutgoingRecord {
   std::optional<std::int64_t> timestamp;  // ms since epoch; nullopt: now
 };
 
+// A record to produce whose bytes stay where they are until send() returns (librdkafka copies them).
+struct OutgoingView {
+  std::string_view topic;
+  std::optional<std::int32_t> partition;   // nullopt: librdkafka's partitioner
+  std::optional<std::string_view> key;     // nullopt: null key
+  std::optional<std::string_view> value;   // nullopt: null value (tombstone)
+  const std::vector<Header>* headers = nullptr;  // nullptr: none
+  std::optional<std::int64_t> timestamp;   // ms since epoch; nullopt: now
+};
+
+// A view of `record` (valid while it is).
+OutgoingView view_of(const OutgoingRecord& record);
+
 struct DeliveryReport {
   void* context = nullptr;  // what send() was given
   int error_code = 0;       // 0: delivered
@@ -96,6 +110,8 @@ class Producer {
   // record was not enqueued; nothing is reported for it). Throws KafkaError for an error that concerns this
   // record right away (unknown partition, message too large, fatal producer error).
   bool send(const OutgoingRecord& record, void* context, std::chrono::milliseconds queue_full_timeout);
+  // The same for a record whose bytes live elsewhere.
+  bool send_view(const OutgoingView& record, void* context, std::chrono::milliseconds queue_full_timeout);
 
   // Serves delivery reports; waits up to `timeout` for the first. Returns the number of events served.
   int poll(std::chrono::milliseconds timeout);
@@ -115,7 +131,7 @@ class Producer {
 
   // The cached handle of `topic`, created on first use; nullptr when the cache is full or librdkafka refused
   // the name (the record is then produced by name, which reports the error as before).
-  rd_kafka_topic_t* topic_handle(const std::string& topic);
+  rd_kafka_topic_t* topic_handle(std::string_view topic);
 
   std::string name_;
   DeliveryCallback on_delivery_;

@@ -10,6 +10,30 @@ const data::Value& SubmittedRecords::Record::partition() const {
   return owner_->partition.get();
 }
 
+const data::Value& SubmittedRecords::Record::offset() const {
+  static const data::Value null;
+  return offset_ != nullptr ? *offset_ : null;
+}
+
+void SubmittedRecords::set_offset(Record& record, data::Value&& offset) {
+  if (record.offset_ == nullptr) {
+    if (free_offsets_.empty()) {
+      record.offset_ = &offsets_.emplace_back();
+    } else {
+      record.offset_ = free_offsets_.back();
+      free_offsets_.pop_back();
+    }
+  }
+  *record.offset_ = std::move(offset);
+}
+
+void SubmittedRecords::release_offset(Record& record) {
+  if (record.offset_ == nullptr) return;
+  *record.offset_ = data::Value();
+  free_offsets_.push_back(record.offset_);
+  record.offset_ = nullptr;
+}
+
 SubmittedRecords::SubmittedRecords() = default;
 SubmittedRecords::~SubmittedRecords() = default;
 
@@ -27,13 +51,13 @@ SubmittedRecords::Partition& SubmittedRecords::partition_for(const data::SharedV
 
 SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition, const data::Value& offset) {
   Record* record = submit(partition);
-  record->offset_ = offset;
+  set_offset(*record, data::Value(offset));
   return record;
 }
 
 SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition, data::Value&& offset) {
   Record* record = submit(partition);
-  record->offset_ = std::move(offset);
+  set_offset(*record, std::move(offset));
   return record;
 }
 
@@ -46,15 +70,48 @@ SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& part
   return &record;
 }
 
+SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& partition,
+                                                   const std::shared_ptr<api::PolledSourceBatch>& batch,
+                                                   std::size_t index) {
+  if (last_batch_ == nullptr || last_batch_->batch != batch) {
+    if (free_batches_.empty()) {
+      last_batch_ = &batches_.emplace_back();
+    } else {
+      last_batch_ = free_batches_.back();
+      free_batches_.pop_back();
+    }
+    last_batch_->batch = batch;
+  }
+  Record* record = submit(partition);
+  record->batch_ = last_batch_;
+  record->index_ = static_cast<std::uint32_t>(index);
+  ++last_batch_->users;
+  return record;
+}
+
+void SubmittedRecords::unref(BatchRef* ref) {
+  if (ref == nullptr || --ref->users > 0) return;
+  ref->batch.reset();
+  if (last_batch_ == ref) last_batch_ = nullptr;
+  free_batches_.push_back(ref);
+}
+
 void SubmittedRecords::pop_acknowledged(Partition& p) {
   while (!p.records.empty() && p.records.front().acked_) {
     Record& front = p.records.front();
     if (front.removed_) {
       --p.removed;
+      unref(front.batch_);
     } else {
-      p.committable = std::move(front.offset_);
+      // Its offset is the partition's committable one now; a batch reference moves along with it.
+      unref(p.committable_batch);
+      p.has_committable = true;
+      p.committable = front.offset_ != nullptr ? std::move(*front.offset_) : data::Value();
+      p.committable_batch = front.batch_;
+      p.committable_index = front.index_;
       ++p.popped;
     }
+    release_offset(front);
     p.records.pop_front();
   }
 }
@@ -68,7 +125,7 @@ void SubmittedRecords::ack(Record* record) {
 
 void SubmittedRecords::ack(Record* record, data::Value&& offset) {
   if (record == nullptr || record->acked_) return;
-  record->offset_ = std::move(offset);
+  set_offset(*record, std::move(offset));
   ack(record);
 }
 
@@ -77,6 +134,8 @@ bool SubmittedRecords::remove(Record* record) {
   Partition& p = *record->owner_;
   // The failed record is almost always the last one submitted.
   if (!p.records.empty() && &p.records.back() == record) {
+    unref(record->batch_);
+    release_offset(*record);
     p.records.pop_back();
   } else {
     const auto found =
@@ -97,9 +156,15 @@ SubmittedRecords::Committable SubmittedRecords::committable() {
   Committable out;
   for (auto it = by_key_.begin(); it != by_key_.end();) {
     Partition& p = *it->second;
-    if (p.committable) {
-      out.offsets.emplace_back(p.partition.get(), std::move(*p.committable));
-      p.committable.reset();
+    if (p.has_committable) {
+      data::Value offset = p.committable_batch != nullptr
+                               ? p.committable_batch->batch->offset(p.committable_index)
+                               : std::move(p.committable);
+      out.offsets.emplace_back(p.partition.get(), std::move(offset));
+      unref(p.committable_batch);
+      p.has_committable = false;
+      p.committable = data::Value();
+      p.committable_batch = nullptr;
     }
     out.committable_messages += p.popped;
     pending_ -= p.popped;
@@ -113,6 +178,18 @@ SubmittedRecords::Committable SubmittedRecords::committable() {
     }
   }
   return out;
+}
+
+void SubmittedRecords::clear() {
+  by_key_.clear();
+  last_ = nullptr;
+  pending_ = 0;
+  unacked_ = 0;
+  last_batch_ = nullptr;
+  free_batches_.clear();
+  batches_.clear();
+  free_offsets_.clear();
+  offsets_.clear();
 }
 
 }  // namespace sluice::worker

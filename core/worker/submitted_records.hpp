@@ -10,7 +10,9 @@
 // acknowledgement pops the acknowledged prefix of its source partition at once and keeps only the latest
 // committable offset (Kafka pops lazily when offsets are committed; what committable() returns is the same).
 // A partition's content key is computed once per run of records with an equal partition value, not per
-// record; records that share one partition value (data::SharedValue) are matched by identity.
+// record; records that share one partition value (data::SharedValue) are matched by identity. A record may
+// leave its offset in its poll batch (submit(partition, batch, index)): the batch is kept while such records
+// wait, and the offset is read from it only for the record that becomes its partition's committable one.
 //
 // Owned by one source task and used only from its thread (delivery reports are served there too).
 
@@ -18,28 +20,35 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/api/connector.hpp"
 #include "core/data/value.hpp"
 
 namespace sluice::worker {
 
 class SubmittedRecords {
   struct Partition;
+  struct BatchRef;
 
  public:
   class Record {
    public:
     const data::Value& partition() const;
-    const data::Value& offset() const { return offset_; }
+    const data::Value& offset() const;
     bool acked() const { return acked_; }
 
    private:
     friend class SubmittedRecords;
+    // Small (24 bytes), since a delivery report touches the record of another thread: the offset lives
+    // elsewhere, in its batch or in SubmittedRecords' offset slots.
     Partition* owner_ = nullptr;
-    data::Value offset_;
+    BatchRef* batch_ = nullptr;     // set when the offset stays in the batch (at index_)
+    data::Value* offset_ = nullptr;  // otherwise its slot, once it has one
+    std::uint32_t index_ = 0;
     bool acked_ = false;
     bool removed_ = false;  // removed while records submitted before it still wait: skipped when popped
   };
@@ -63,6 +72,9 @@ class SubmittedRecords {
   // The same for a record whose offset is handed over by ack(record, offset): nothing is copied while it
   // waits (its offset() is null until then).
   Record* submit(const data::SharedValue& partition);
+  // The same for a record whose offset stays in its poll batch, at `index` (PolledSourceBatch::offset).
+  Record* submit(const data::SharedValue& partition, const std::shared_ptr<api::PolledSourceBatch>& batch,
+                 std::size_t index);
   // Kafka has the record (or it was dropped and its offset may be committed). Invalidates the handle.
   void ack(Record* record);
   // ack() for a record submitted without its offset, moving the offset in.
@@ -72,6 +84,8 @@ class SubmittedRecords {
   bool remove(Record* record);
   // The latest committable offset per source partition (each returned once).
   Committable committable();
+  // Forgets every record and committable offset, and lets go of the batches kept for them.
+  void clear();
 
   // Records submitted and not yet counted by committable() (acknowledged or not).
   std::size_t pending() const { return pending_; }
@@ -79,16 +93,28 @@ class SubmittedRecords {
   std::size_t unacked() const { return unacked_; }
 
  private:
+  // A poll batch kept for the offsets of the records (and committable offsets) that refer to it.
+  struct BatchRef {
+    std::shared_ptr<api::PolledSourceBatch> batch;
+    std::size_t users = 0;
+  };
   struct Partition {
     data::SharedValue partition;
-    std::deque<Record> records;              // oldest first; the front is unacknowledged (or empty)
-    std::optional<data::Value> committable;  // offset of the last popped record, until committable()
-    std::size_t popped = 0;                  // records popped since the last committable()
-    std::size_t removed = 0;                 // records in `records` marked removed
+    std::deque<Record> records;  // oldest first; the front is unacknowledged (or empty)
+    // The offset of the last popped record, until committable(): its value, or where it stays in a batch.
+    bool has_committable = false;
+    data::Value committable;
+    BatchRef* committable_batch = nullptr;
+    std::size_t committable_index = 0;
+    std::size_t popped = 0;   // records popped since the last committable()
+    std::size_t removed = 0;  // records in `records` marked removed
   };
 
   Partition& partition_for(const data::SharedValue& partition);
-  static void pop_acknowledged(Partition& p);
+  void pop_acknowledged(Partition& p);
+  void unref(BatchRef* ref);
+  void set_offset(Record& record, data::Value&& offset);
+  void release_offset(Record& record);  // frees its slot (and the value in it)
 
   std::map<std::string, std::unique_ptr<Partition>>
       by_key_;  // by content key (storage::partition_content_key)
@@ -96,6 +122,11 @@ class SubmittedRecords {
       nullptr;  // the partition of the previous submit(): records come in runs of one partition
   std::size_t pending_ = 0;
   std::size_t unacked_ = 0;
+  std::deque<data::Value> offsets_;  // slots of the offsets records carry; unused ones are in free_offsets_
+  std::vector<data::Value*> free_offsets_;
+  std::deque<BatchRef> batches_;            // addresses stay valid; unused ones are in free_batches_
+  std::vector<BatchRef*> free_batches_;
+  BatchRef* last_batch_ = nullptr;           // the batch of the previous submit(partition, batch, index)
 };
 
 }  // namespace sluice::worker

@@ -94,6 +94,20 @@ void WorkerSourceTask::execute() {
   run_loop_then_shutdown([this] { run_loop(); }, [this] { shutdown(); });
 }
 
+namespace {
+
+// The producer's per-record context is the record's in-flight slot when commit_record needs the record after
+// its acknowledgement, and otherwise its SubmittedRecords entry with the low bit set (nothing else is kept).
+void* tagged(SubmittedRecords::Record* record) {
+  return reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(record) | 1U);
+}
+SubmittedRecords::Record* untagged(void* context) {
+  const auto bits = reinterpret_cast<std::uintptr_t>(context);
+  return (bits & 1U) != 0 ? reinterpret_cast<SubmittedRecords::Record*>(bits & ~std::uintptr_t{1}) : nullptr;
+}
+
+}  // namespace
+
 void WorkerSourceTask::run_loop() {
   std::unique_lock lock(delivery_mu_);
   next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
@@ -140,7 +154,7 @@ void WorkerSourceTask::run_loop() {
       continue;
     }
     stage("poll");
-    std::vector<data::SourceRecord> records;
+    std::shared_ptr<api::PolledSourceBatch> batch;
     {
       // While the plugin's poll() runs (it may wait up to about a second for data), the helper thread serves
       // delivery reports and flushes offsets on schedule, as Kafka's producer and offset committer threads do.
@@ -156,14 +170,36 @@ void WorkerSourceTask::run_loop() {
           in_poll = false;
         }
       } relock{lock, in_poll_};
-      records = task_->poll();
+      batch = task_->poll_batch();
     }
     if (task_commit_pending_) call_task_commit();
     producer_->poll(0ms);
-    for (data::SourceRecord& record : records) {
-      if (!send(std::move(record))) break;  // stopping: the rest is not sent and its offsets not committed
+    const std::size_t count = batch->size();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!send(batch, i)) break;  // stopping: the rest is not sent and its offsets not committed
     }
   }
+}
+
+bool WorkerSourceTask::send(const std::shared_ptr<api::PolledSourceBatch>& batch, std::size_t i) {
+  // A record no transformation and no converter changes is sent from where the task put it.
+  api::RawSourceRecord raw;
+  if (chain_.empty() && batch->view(i, raw) && converters_.key->passes_through(raw.key.kind, raw.key.schema_type) &&
+      converters_.value->passes_through(raw.value.kind, raw.value.schema_type)) {
+    stage("send");
+    kafka::OutgoingView out;
+    out.topic = raw.topic;
+    out.partition = raw.partition;
+    if (raw.key.kind != data::Value::Kind::Null) out.key = raw.key.bytes;
+    if (raw.value.kind != data::Value::Kind::Null) out.value = raw.value.bytes;
+    if (raw.timestamp && *raw.timestamp >= 0) out.timestamp = raw.timestamp;
+    // The offset stays in the batch (kept while its records wait) until it is the one to commit.
+    SubmittedRecords::Record* submitted = submitted_.submit(batch->partition(i), batch, i);
+    return produce(out, tagged(submitted), submitted, nullptr);
+  }
+  data::SourceRecord record;
+  batch->import(i, record);
+  return send(std::move(record));
 }
 
 WorkerSourceTask::InFlight& WorkerSourceTask::acquire_slot() {
@@ -180,19 +216,6 @@ void WorkerSourceTask::release_slot(InFlight& slot) {
   free_slots_.push_back(&slot);
 }
 
-namespace {
-
-// The producer's per-record context is the record's in-flight slot when commit_record needs the record after
-// its acknowledgement, and otherwise its SubmittedRecords entry with the low bit set (nothing else is kept).
-void* tagged(SubmittedRecords::Record* record) {
-  return reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(record) | 1U);
-}
-SubmittedRecords::Record* untagged(void* context) {
-  const auto bits = reinterpret_cast<std::uintptr_t>(context);
-  return (bits & 1U) != 0 ? reinterpret_cast<SubmittedRecords::Record*>(bits & ~std::uintptr_t{1}) : nullptr;
-}
-
-}  // namespace
 
 bool WorkerSourceTask::send(data::SourceRecord&& original) {
   stage("convert");
@@ -224,13 +247,18 @@ bool WorkerSourceTask::send(data::SourceRecord&& original) {
     submitted = submitted_.submit(original.source_partition, std::move(original.source_offset));
     context = tagged(submitted);
   }
+  stage("send");
+  return produce(kafka::view_of(*out), context, submitted, slot);
+}
+
+bool WorkerSourceTask::produce(const kafka::OutgoingView& out, void* context, SubmittedRecords::Record* submitted,
+                               InFlight* slot) {
   const auto abandon = [&] {
     submitted_.remove(submitted);
     if (slot != nullptr) release_slot(*slot);
   };
-  stage("send");
   try {
-    while (!producer_->send(*out, context, 100ms)) {
+    while (!producer_->send_view(out, context, 100ms)) {
       throw_if_producer_failed();
       if (stopping()) {
         abandon();
@@ -405,6 +433,7 @@ void WorkerSourceTask::shutdown() {
     }
     commit_offsets();
   }
+  submitted_.clear();  // the poll batches it kept go back to the task before it stops
   stage("stop");
   if (task_) {
     try {

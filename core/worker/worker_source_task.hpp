@@ -4,6 +4,13 @@
 //   poll() -> SourceRecordProcessor (transformation chain -> header, key, value converters) -> producer
 //   (topic, partition when set, key, value, headers, timestamp)
 //
+// - In place: the task is polled for a batch (api::PolledSourceBatch). A record that nothing would change
+//   (no transformation; no headers; a key and value the converters pass through unchanged, as StringConverter
+//   does text and ByteArrayConverter bytes) is produced from the batch's own bytes, without building a
+//   data::SourceRecord, and its offset stays in the batch, which SubmittedRecords keeps while such records
+//   wait; the offset is read only for the record whose offset is committed. Every other record is imported
+//   and goes through SourceRecordProcessor. Both give Kafka the same bytes.
+//
 // - Conversion and transformation failures go through the task's RetryWithToleranceOperator
 //   (errors.retry.timeout, errors.tolerance, errors.log.enable / include.messages; source connectors have no
 //   dead letter queue, as in Kafka).
@@ -14,7 +21,7 @@
 //   written to the offset store every offset.flush.interval.ms, then the plugin's commit() is called.
 // - Backpressure: at most kMaxInFlight records wait for Kafka; beyond that the task is not polled and the
 //   thread serves delivery reports instead. librdkafka's queue is the only buffer (Producer waits on it).
-// - Memory follows the records in flight, not the offset flush interval: a record whose commit_record has
+// - Memory follows the records in flight (and the poll batches they came from), not the offset flush interval: a record whose commit_record has
 //   work to do (moved, not copied, from the poll batch) is kept in a reused slot until its delivery report has
 //   called commit_record; any other record is not kept at all, only its offset (in SubmittedRecords, which
 //   forgets acknowledged records at once, keeping one committable offset per partition).
@@ -84,8 +91,14 @@ class WorkerSourceTask final : public WorkerTask {
 
   void run_loop();
   void shutdown();
+  // Sends record i of a batch: in place when nothing changes it (no transformation; converters that pass its
+  // key and value through), otherwise imported and sent by send(SourceRecord&&). False as send's.
+  bool send(const std::shared_ptr<api::PolledSourceBatch>& batch, std::size_t i);
   // Sends one record; false when the task is stopping and the record was not sent.
   bool send(data::SourceRecord&& original);
+  // Hands a converted record to the producer, waiting while its queue is full; false when the task stopped
+  // meanwhile (the record is then forgotten: submitted removed, slot released).
+  bool produce(const kafka::OutgoingView& out, void* context, SubmittedRecords::Record* submitted, InFlight* slot);
   InFlight& acquire_slot();
   void release_slot(InFlight& slot);
   void on_delivery(const kafka::DeliveryReport& report);

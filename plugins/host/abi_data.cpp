@@ -493,11 +493,55 @@ data::SourceRecord AbiImporter::source_record(const sluice_record& record) {
 
 void AbiImporter::fill_source_record(const sluice_record& record, data::SourceRecord& out) {
   fill_record(record, out);
-  // Runs of records from one source partition share one imported partition value.
-  if (!imports_as(record.source_partition, *last_partition_, 0))
-    last_partition_ = data::SharedValue(value(record.source_partition));
-  out.source_partition = last_partition_;
+  out.source_partition = source_partition(record);
   out.source_offset = value(record.source_offset);
+}
+
+data::SharedValue AbiImporter::source_partition(const sluice_record& record) {
+  const sluice_value& abi = record.source_partition;
+  // A map at the same addresses as the previous record's (one SDK batch shares it between the records of a
+  // run) is the same partition.
+  const bool is_map = abi.type == SLUICE_TYPE_MAP;
+  if (is_map && partition_keys_ != nullptr && abi.u.map.keys == partition_keys_ &&
+      abi.u.map.values == partition_values_ && abi.u.map.count == partition_count_)
+    return last_partition_;
+  // Runs of records from one source partition share one imported partition value.
+  if (!imports_as(abi, *last_partition_, 0)) last_partition_ = data::SharedValue(value(abi));
+  partition_keys_ = is_map && abi.u.map.count > 0 ? abi.u.map.keys : nullptr;
+  partition_values_ = is_map ? abi.u.map.values : nullptr;
+  partition_count_ = is_map ? abi.u.map.count : 0;
+  return last_partition_;
+}
+
+bool AbiImporter::view_source_record(const sluice_record& record, api::RawSourceRecord& out) {
+  if (record.header_count > 0) return false;
+  const auto raw = [&](const sluice_value& v, const sluice_schema* schema, api::RawValue& to) {
+    switch (v.type) {
+      case SLUICE_TYPE_NULL: to.kind = data::Value::Kind::Null; to.bytes = {}; break;
+      case SLUICE_TYPE_STRING: to.kind = data::Value::Kind::String; to.bytes = text_of(v); break;
+      case SLUICE_TYPE_BYTES: to.kind = data::Value::Kind::Bytes; to.bytes = text_of(v); break;
+      default: return false;
+    }
+    // Cached by address for the batch: checked once per schema, as the import checks it.
+    if (schema == nullptr) {
+      to.schema_type.reset();
+    } else if (schema == view_schema_) {
+      to.schema_type = view_schema_type_;
+    } else {
+      view_schema_type_ = this->schema(schema)->type();
+      view_schema_ = schema;
+      to.schema_type = view_schema_type_;
+    }
+    return true;
+  };
+  if (!raw(record.key, record.key_schema, out.key) || !raw(record.value, record.value_schema, out.value)) return false;
+  if (record.topic == nullptr) throw DataError("A plugin passed a record without a topic");
+  out.topic = record.topic;
+  out.partition =
+      record.partition == SLUICE_NO_PARTITION ? std::nullopt : std::optional<std::int32_t>(record.partition);
+  out.timestamp =
+      record.timestamp == SLUICE_NO_TIMESTAMP ? std::nullopt : std::optional<std::int64_t>(record.timestamp);
+  return true;
 }
 
 data::SinkRecord AbiImporter::sink_record(const sluice_record& record) {

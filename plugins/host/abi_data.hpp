@@ -6,7 +6,7 @@
 // values, which the caller keeps alive (and unchanged) for as long as the plugin may read them (the call).
 //
 // Plugin -> host: AbiImporter deep-copies C structures into core data, so nothing the plugin owns is
-// referenced afterwards. It caches imported schemas by address for one batch, so records of a batch that
+// referenced afterwards (except by view_source_record(), whose views point into the plugin's record). It caches imported schemas by address for one batch, so records of a batch that
 // share a schema share one SchemaPtr; a reused importer must be told where a batch begins (begin_batch()).
 
 #include "core/api/connector.hpp"
@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -88,9 +89,18 @@ class AbiImporter {
   data::SourceRecord source_record(const sluice_record& record);
   // The same, into a default-constructed record (no temporary record per call).
   void fill_source_record(const sluice_record& record, data::SourceRecord& out);
+  // A source record in place, when it has no headers and its key and value are null, text or bytes; false
+  // otherwise. What it reads is checked as the import checks it (DataError).
+  bool view_source_record(const sluice_record& record, api::RawSourceRecord& out);
+  // The source partition of a record (the previous record's, shared, when equal).
+  data::SharedValue source_partition(const sluice_record& record);
   // Forgets the schemas cached by address: call before each batch, since a plugin may reuse the addresses of
   // a released batch for different schemas.
-  void begin_batch() { schemas_.clear(); }
+  void begin_batch() {
+    schemas_.clear();
+    view_schema_ = nullptr;
+    partition_keys_ = nullptr;
+  }
   data::SinkRecord sink_record(const sluice_record& record);
 
  private:
@@ -99,6 +109,13 @@ class AbiImporter {
 
   std::unordered_map<const sluice_schema*, data::SchemaPtr> schemas_;
   data::SharedValue last_partition_;  // the previous source record's partition, shared while equal
+  // Within a batch (its memory does not change), the last partition map's arrays and the last schema
+  // view_source_record() read: the same addresses again are the same values, known without comparing.
+  const sluice_value* partition_keys_ = nullptr;
+  const sluice_value* partition_values_ = nullptr;
+  std::size_t partition_count_ = 0;
+  const sluice_schema* view_schema_ = nullptr;
+  std::optional<data::Type> view_schema_type_;
 };
 
 // A plugin's config as a string map; entries with a NULL value are left out. Throws DataError for a NULL key.

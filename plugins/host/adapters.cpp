@@ -264,6 +264,46 @@ Batch::~Batch() {
 
 constexpr std::size_t kRecordMinSize = SLUICE_HOST_SIZE_THROUGH(sluice_record, kafka_offset);
 
+// A plugin's poll batch as the runtime reads it: records in place (view) when their batch needs no
+// commit_record, otherwise imported with an origin that keeps the batch until commit_record ran for each.
+class PluginSourceBatch final : public api::PolledSourceBatch {
+ public:
+  PluginSourceBatch(std::shared_ptr<Batch> batch, std::size_t stride, bool no_commit_record, AbiImporter& importer)
+      : batch_(std::move(batch)), stride_(stride), no_commit_record_(no_commit_record), importer_(importer) {}
+
+  std::size_t size() const override { return stride_ == 0 ? 0 : batch_->batch.count; }
+  bool view(std::size_t i, api::RawSourceRecord& out) override {
+    return no_commit_record_ && importer_.view_source_record(record(i), out);
+  }
+  data::SharedValue partition(std::size_t i) override { return importer_.source_partition(record(i)); }
+  data::Value offset(std::size_t i) const override {
+    // Any thread: an importer of its own (offsets are maps of primitives; nothing of the batch's is cached).
+    {
+      MutexLock lock(batch_->task->mu);
+      if (batch_->released) return data::Value();  // the task is gone: nothing to commit from it
+    }
+    AbiImporter importer;
+    return importer.value(record(i).source_offset);
+  }
+  void import(std::size_t i, data::SourceRecord& out) override {
+    const sluice_record& r = record(i);
+    importer_.fill_source_record(r, out);
+    if (no_commit_record_) return;
+    RecordOrigin& origin = batch_->origins[i];
+    origin.batch = batch_.get();
+    origin.record = &r;
+    out.origin = std::shared_ptr<const void>(batch_, &origin);
+  }
+
+ private:
+  const sluice_record& record(std::size_t i) const { return *abi_element(batch_->batch.records, stride_, i); }
+
+  std::shared_ptr<Batch> batch_;
+  std::size_t stride_;
+  bool no_commit_record_;
+  AbiImporter& importer_;
+};
+
 class SourceTaskAdapter final : public api::SourceTask {
  public:
   SourceTaskAdapter(const ComponentHandle& handle, api::SourceTaskContext& ctx)
@@ -286,6 +326,13 @@ class SourceTaskAdapter final : public api::SourceTask {
   }
 
   std::vector<data::SourceRecord> poll() override {
+    auto batch = poll_batch();
+    std::vector<data::SourceRecord> records(batch->size());
+    for (std::size_t i = 0; i < records.size(); ++i) batch->import(i, records[i]);
+    return records;
+  }
+
+  std::unique_ptr<api::PolledSourceBatch> poll_batch() override {
     sluice_record_batch raw{};
     raw.struct_size = sizeof(sluice_record_batch);
     CallError err;
@@ -297,7 +344,7 @@ class SourceTaskAdapter final : public api::SourceTask {
     }
     // From here, dropping `batch` hands the records back to the plugin.
     err.check(status, "poll", instance_.class_name());
-    if (raw.count == 0) return {};
+    if (raw.count == 0) return std::make_unique<PluginSourceBatch>(std::move(batch), 0, true, importer_);
     if (raw.records == nullptr)
       throw DataError(
           fmt::format("poll() of plugin class {} returned {} records and a NULL "
@@ -310,25 +357,12 @@ class SourceTaskAdapter final : public api::SourceTask {
                       instance_.class_name(), stride, kRecordMinSize));
     }
     importer_.begin_batch();
-    std::vector<data::SourceRecord> records(raw.count);
-    if (SLUICE_HAS_FIELD(&raw, sluice_record_batch, flags) && (raw.flags & SLUICE_BATCH_NO_COMMIT_RECORD) != 0) {
-      // Nothing to call back for these records: the batch goes back to the plugin once read (when `batch`
-      // is dropped on return), and the records carry no origin (needs_commit_record() is false).
-      for (std::size_t i = 0; i < raw.count; ++i)
-        importer_.fill_source_record(*abi_element(raw.records, stride, i), records[i]);
-      return records;
-    }
-    batch->origins = std::make_unique<RecordOrigin[]>(raw.count);
-    for (std::size_t i = 0; i < raw.count; ++i) {
-      const sluice_record* record = abi_element(raw.records, stride, i);
-      data::SourceRecord& out = records[i];
-      importer_.fill_source_record(*record, out);
-      RecordOrigin& origin = batch->origins[i];
-      origin.batch = batch.get();
-      origin.record = record;
-      out.origin = std::shared_ptr<const void>(batch, &origin);
-    }
-    return records;
+    // Nothing to call back for the records of a batch flagged SLUICE_BATCH_NO_COMMIT_RECORD: it goes back to
+    // the plugin once read, and its records carry no origin (needs_commit_record() is false).
+    const bool no_commit_record =
+        SLUICE_HAS_FIELD(&raw, sluice_record_batch, flags) && (raw.flags & SLUICE_BATCH_NO_COMMIT_RECORD) != 0;
+    if (!no_commit_record) batch->origins = std::make_unique<RecordOrigin[]>(raw.count);
+    return std::make_unique<PluginSourceBatch>(std::move(batch), stride, no_commit_record, importer_);
   }
 
   // Records of a batch flagged SLUICE_BATCH_NO_COMMIT_RECORD carry no origin: the plugin's commit_record

@@ -167,10 +167,16 @@ bool FileStreamSourceTask::ready() const {
 }
 
 bool FileStreamSourceTask::extract_line(std::string& line) {
-  // A plain loop: find_first_of("\r\n") searches the two-character set once per byte.
-  std::size_t i = buffer_start_;
-  while (i < buffer_.size() && buffer_[i] != '\n' && buffer_[i] != '\r') ++i;
-  if (i == buffer_.size()) return false;
+  // The first '\n', then the first '\r' before it (both memchr, which scans many bytes at a time; a
+  // find_first_of("\r\n") would search the two-character set once per byte).
+  const char* begin = buffer_.data() + buffer_start_;
+  const char* end = buffer_.data() + buffer_.size();
+  const char* newline = static_cast<const char*>(std::memchr(begin, '\n', static_cast<std::size_t>(end - begin)));
+  const char* stop = newline != nullptr ? newline : end;
+  const char* cr = static_cast<const char*>(std::memchr(begin, '\r', static_cast<std::size_t>(stop - begin)));
+  if (cr != nullptr) stop = cr;
+  if (stop == end) return false;
+  const std::size_t i = static_cast<std::size_t>(stop - buffer_.data());
   std::size_t next = i + 1;
   if (buffer_[i] == '\r') {
     // "\r" may be the first half of "\r\n": decide only once the next byte is here.

@@ -155,5 +155,31 @@ TEST(ByteArrayConverterTest, RejectsOtherTypesLikeKafka) {
   EXPECT_EQ(byte_array_converter_config_def().keys()[0].name, "converter.type");
 }
 
+// passes_through() promises that from_connect gives the value's own bytes: check each promise against it.
+TEST(SimpleConvertersTest, PassThroughMatchesWhatFromConnectReturns) {
+  StringConverter text;
+  text.configure({}, false);
+  ByteArrayConverter bytes;
+  bytes.configure({}, false);
+  using K = Value::Kind;
+  const std::optional<data::Type> none;
+  EXPECT_TRUE(text.passes_through(K::String, none));
+  EXPECT_TRUE(text.passes_through(K::String, data::Type::String));
+  EXPECT_TRUE(text.passes_through(K::Null, data::Type::Int32));
+  EXPECT_FALSE(text.passes_through(K::Bytes, none));  // Java's toString of a byte[]
+  EXPECT_FALSE(text.passes_through(K::String, data::Type::Int32));
+  EXPECT_EQ(text.from_connect("t", nullptr, Schema::string(), Value::string("h\xc3\xa9")), "h\xc3\xa9");
+  EXPECT_EQ(text.from_connect("t", nullptr, Schema::int32(), Value()), std::nullopt);
+
+  EXPECT_TRUE(bytes.passes_through(K::Bytes, none));
+  EXPECT_TRUE(bytes.passes_through(K::Bytes, data::Type::Bytes));
+  EXPECT_TRUE(bytes.passes_through(K::Null, none));
+  EXPECT_FALSE(bytes.passes_through(K::Null, data::Type::String));  // Kafka checks the schema first
+  EXPECT_FALSE(bytes.passes_through(K::String, none));
+  EXPECT_THROW(bytes.from_connect("t", nullptr, Schema::string(), Value()), DataError);
+  EXPECT_THROW(bytes.from_connect("t", nullptr, nullptr, Value::string("s")), DataError);
+  EXPECT_EQ(bytes.from_connect("t", nullptr, nullptr, Value::bytes("\x01")), "\x01");
+}
+
 }  // namespace
 }  // namespace sluice::convert

@@ -166,5 +166,68 @@ TEST(SubmittedRecords, OffsetHandedOverAtAckIsCommittedInOrder) {
   EXPECT_EQ(records.pending(), 0u);
 }
 
+Value offset_value(std::int64_t n) { return offset(n); }
+Value partition_value(const std::string& name) { return partition(name); }
+
+// A poll batch whose offsets are read in place: counts the reads.
+class OffsetsBatch final : public api::PolledSourceBatch {
+ public:
+  explicit OffsetsBatch(std::int64_t first) : first_(first) {}
+  std::size_t size() const override { return 100; }
+  bool view(std::size_t, api::RawSourceRecord&) override { return false; }
+  data::SharedValue partition(std::size_t) override { return partition_; }
+  data::Value offset(std::size_t i) const override {
+    ++reads;
+    return offset_value(first_ + static_cast<std::int64_t>(i));
+  }
+  void import(std::size_t, data::SourceRecord&) override {}
+  mutable int reads = 0;
+
+ private:
+  std::int64_t first_;
+  data::SharedValue partition_ = partition_value("a");
+};
+
+TEST(SubmittedRecords, OffsetsLeftInTheirBatchAreReadOnlyForTheCommittableRecord) {
+  SubmittedRecords records;
+  auto first = std::make_shared<OffsetsBatch>(100);
+  auto second = std::make_shared<OffsetsBatch>(200);
+  std::weak_ptr<OffsetsBatch> first_alive = first, second_alive = second;
+  const data::SharedValue a = partition("a");
+  std::vector<SubmittedRecords::Record*> r;
+  for (std::size_t i = 0; i < 3; ++i) r.push_back(records.submit(a, std::shared_ptr<api::PolledSourceBatch>(first), i));
+  for (std::size_t i = 0; i < 2; ++i) r.push_back(records.submit(a, std::shared_ptr<api::PolledSourceBatch>(second), i));
+  auto* owned = records.submit(a, offset(300));  // mixed with an offset given as a value
+  first.reset();
+  second.reset();
+  EXPECT_FALSE(first_alive.expired()) << "kept while its records wait";
+  records.ack(r[1]);
+  records.ack(r[0]);
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 101}}));
+  EXPECT_EQ(first_alive.lock()->reads, 1) << "only the committable record's offset is read";
+  records.ack(r[3]);
+  records.ack(r[2]);
+  EXPECT_TRUE(first_alive.expired()) << "every record of the first batch is done";
+  records.ack(owned);
+  EXPECT_FALSE(second_alive.expired()) << "r[4] still waits";
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 200}}));  // r[4] holds back 300
+  EXPECT_EQ(second_alive.lock()->reads, 1);
+  // A removed record lets go of its batch too.
+  EXPECT_TRUE(records.remove(r[4]));
+  EXPECT_EQ(committed(records), (std::map<std::string, std::int64_t>{{"a", 300}}));
+  EXPECT_TRUE(second_alive.expired());
+  EXPECT_EQ(records.pending(), 0u);
+
+  // clear() lets go of batches that records still wait for.
+  auto third = std::make_shared<OffsetsBatch>(400);
+  std::weak_ptr<OffsetsBatch> third_alive = third;
+  records.submit(a, std::shared_ptr<api::PolledSourceBatch>(third), 0);
+  third.reset();
+  EXPECT_FALSE(third_alive.expired());
+  records.clear();
+  EXPECT_TRUE(third_alive.expired());
+  EXPECT_EQ(records.unacked(), 0u);
+}
+
 }  // namespace
 }  // namespace sluice::worker

@@ -126,6 +126,63 @@ TEST(HostAbiData, SourceRecordsOfOnePartitionShareItsImportedValue) {
   EXPECT_EQ(b.source_partition, file(Value::string("x"))) << "earlier records keep their partition";
 }
 
+TEST(HostAbiData, SourceRecordsWithoutHeadersAndWithTextOrBytesAreSeenInPlace) {
+  AbiArena arena;
+  data::ConnectRecord record;
+  record.topic = "orders";
+  record.partition = 3;
+  record.key = Value::bytes(std::string("k\0y", 3));
+  record.value_schema = data::Schema::string();
+  record.value = Value::string("line one");
+  record.timestamp = 1700000000123;
+  sluice_record abi{};
+  arena.fill_record(record, abi);
+  AbiImporter importer;
+  api::RawSourceRecord raw;
+  ASSERT_TRUE(importer.view_source_record(abi, raw));
+  EXPECT_EQ(raw.topic, "orders");
+  EXPECT_EQ(raw.partition, 3);
+  EXPECT_EQ(raw.key.kind, Value::Kind::Bytes);
+  EXPECT_EQ(raw.key.bytes, std::string_view("k\0y", 3));
+  EXPECT_EQ(raw.key.schema_type, std::nullopt);
+  EXPECT_EQ(raw.value.kind, Value::Kind::String);
+  EXPECT_EQ(raw.value.bytes, "line one");
+  EXPECT_EQ(raw.value.bytes.data(), abi.value.u.bytes.data) << "seen in place, not copied";
+  EXPECT_EQ(raw.value.schema_type, data::Type::String);
+  EXPECT_EQ(raw.timestamp, 1700000000123);
+
+  // A null value, no partition, no timestamp.
+  record.partition.reset();
+  record.value = Value();
+  record.timestamp.reset();
+  arena.fill_record(record, abi);
+  ASSERT_TRUE(importer.view_source_record(abi, raw));
+  EXPECT_EQ(raw.value.kind, Value::Kind::Null);
+  EXPECT_EQ(raw.partition, std::nullopt);
+  EXPECT_EQ(raw.timestamp, std::nullopt);
+
+  // Other shapes are imported instead: headers, or a key or value of another kind.
+  record.value = Value::int32(7);
+  record.value_schema = nullptr;
+  arena.fill_record(record, abi);
+  EXPECT_FALSE(importer.view_source_record(abi, raw));
+  record.value = Value::string("x");
+  record.headers.add(data::Header{"h", nullptr, Value::string("v")});
+  arena.fill_record(record, abi);
+  EXPECT_FALSE(importer.view_source_record(abi, raw));
+
+  // What the view reads is checked as the import checks it.
+  record.headers = data::Headers();
+  arena.fill_record(record, abi);
+  sluice_record bad = abi;
+  bad.topic = nullptr;
+  EXPECT_THROW(importer.view_source_record(bad, raw), DataError);
+  bad = abi;
+  bad.value.u.bytes.data = nullptr;
+  bad.value.u.bytes.size = 4;
+  EXPECT_THROW(importer.view_source_record(bad, raw), DataError);
+}
+
 TEST(HostAbiData, SinkRecordsCarryKafkaCoordinatesAndHeaders) {
   data::SinkRecord record;
   record.topic = "t";

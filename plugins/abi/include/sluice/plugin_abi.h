@@ -16,9 +16,10 @@
  *   Everything a plugin hands out through a callback ("emit") is borrowed for the duration of that callback.
  *   Records a source task returns from poll() stay owned by the plugin until the host calls the batch's
  *   release callback, which it does after commit_record() was called for every record of the batch (or the
- *   task is stopping), or as soon as it has read a batch flagged SLUICE_BATCH_NO_COMMIT_RECORD.
+ *   task is stopping), or, for a batch flagged SLUICE_BATCH_NO_COMMIT_RECORD, once it no longer reads it (it may
+ *   keep such a batch until Kafka acknowledged its records, to read the offset of the last one).
  * - Threads: the host calls one task or connector instance from one thread at a time, except where a
- *   callback says otherwise (request_stop, commit_record).
+ *   callback says otherwise (request_stop, commit_record); a batch's release callback may run on any thread.
  */
 #ifndef SLUICE_PLUGIN_ABI_H
 #define SLUICE_PLUGIN_ABI_H
@@ -230,8 +231,8 @@ struct sluice_record_batch {
   /* Since ABI 1.1; a host reads it only when SLUICE_HAS_FIELD says the plugin wrote it. */
   uint32_t flags;
 };
-/* The task's commit_record does nothing for these records: the host need not call it for them, and releases
- * the batch as soon as it has read the records (they are not kept until Kafka acknowledges them). */
+/* The task's commit_record does nothing for these records: the host need not call it for them, and need not
+ * keep the batch for it (it releases the batch once it has read the records and no longer needs their offsets). */
 #define SLUICE_BATCH_NO_COMMIT_RECORD 0x1u
 
 /* What Kafka said about a delivered record. */
