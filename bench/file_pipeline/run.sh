@@ -120,31 +120,7 @@ check_kept() {
 # The median of a list of seconds, and the list itself for the report.
 median() { python3 -c "import statistics, sys; print(f'{statistics.median(map(float, sys.argv[1:])):.3f}')" "$@"; }
 
-# ---- kcat ---------------------------------------------------------------------------------------------------
-kcat_sources=()
-for ((i = 1; i <= runs; i++)); do
-  t0=$(now)
-  kcat -P -b "$bootstrap" -t "bench-kcat-$i" -X sticky.partitioning.linger.ms=0 -l "$input"
-  t1=$(now)
-  check_kept "bench-kcat-$i"
-  [[ $(end_offsets "bench-kcat-$i") -eq $lines ]] || { echo "run.sh: kcat -P did not produce $lines records" >&2; exit 1; }
-  kcat_sources+=("$(elapsed "$t0" "$t1")")
-done
-kcat_source=$(median "${kcat_sources[@]}")
-
-t0=$(now)
-kcat -C -b "$bootstrap" -t bench-kcat-1 -o beginning -e -q -f '%s\n' > "$work/kcat.out"
-t1=$(now)
-kcat_sink=$(elapsed "$t0" "$t1")
-[[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
-# For context: kcat in a consumer group (-G), as a sink task consumes (group join included).
-t0=$(now)
-kcat -G bench-kcat-group -b "$bootstrap" -X auto.offset.reset=earliest -e -q -f '%s\n' bench-kcat-1 > "$work/kcat-group.out"
-t1=$(now)
-kcat_group=$(elapsed "$t0" "$t1")
-[[ $(stat -c %s "$work/kcat-group.out") -eq $bytes ]] || { echo "run.sh: kcat -G wrote $(stat -c %s "$work/kcat-group.out") bytes, expected $bytes" >&2; exit 1; }
-
-# ---- sluice -------------------------------------------------------------------------------------------------
+# ---- sluice (and kcat, taking turns) ------------------------------------------------------------------------
 port=$(free_port)
 cat > "$work/worker.properties" << EOF
 bootstrap.servers=$bootstrap
@@ -208,9 +184,19 @@ wait_for 30 sink_paused || { echo "run.sh: the sink did not pause: $(connector_s
 
 # Each run is a new connector (its own offsets: it reads the file from the start) writing its own topic; it
 # is deleted once its offsets are committed.
+# kcat -P and the sluice source take turns, so that both see the same machine (a shared VM's speed drifts
+# by tens of percent within a minute).
+kcat_sources=()
 sluice_sources=()
 commit_lags=()
 for ((i = 1; i <= runs; i++)); do
+  t0=$(now)
+  kcat -P -b "$bootstrap" -t "bench-kcat-$i" -X sticky.partitioning.linger.ms=0 -l "$input"
+  t1=$(now)
+  check_kept "bench-kcat-$i"
+  [[ $(end_offsets "bench-kcat-$i") -eq $lines ]] || { echo "run.sh: kcat -P did not produce $lines records" >&2; exit 1; }
+  kcat_sources+=("$(elapsed "$t0" "$t1")")
+
   t0=$(now)
   post "{\"name\": \"bench-source-$i\", \"config\": {\"connector.class\": \"FileStreamSource\", \"tasks.max\": \"1\",
          \"file\": \"$input\", \"topic\": \"bench-sluice-$i\"}}"
@@ -224,8 +210,22 @@ for ((i = 1; i <= runs; i++)); do
   status=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$url/connectors/bench-source-$i")
   [[ $status == 204 ]] || { echo "run.sh: DELETE /connectors/bench-source-$i answered $status" >&2; exit 1; }
 done
+kcat_source=$(median "${kcat_sources[@]}")
 sluice_source=$(median "${sluice_sources[@]}")
 source_commit_lag=$(median "${commit_lags[@]}")
+
+# ---- kcat -C / kcat -G (the sink direction), while the sluice sink waits paused ----
+t0=$(now)
+kcat -C -b "$bootstrap" -t bench-kcat-1 -o beginning -e -q -f '%s\n' > "$work/kcat.out"
+t1=$(now)
+kcat_sink=$(elapsed "$t0" "$t1")
+[[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
+# For context: kcat in a consumer group (-G), as a sink task consumes (group join included).
+t0=$(now)
+kcat -G bench-kcat-group -b "$bootstrap" -X auto.offset.reset=earliest -e -q -f '%s\n' bench-kcat-1 > "$work/kcat-group.out"
+t1=$(now)
+kcat_group=$(elapsed "$t0" "$t1")
+[[ $(stat -c %s "$work/kcat-group.out") -eq $bytes ]] || { echo "run.sh: kcat -G wrote $(stat -c %s "$work/kcat-group.out") bytes, expected $bytes" >&2; exit 1; }
 
 [[ ! -s $output ]] || { echo "run.sh: the paused sink wrote records" >&2; exit 1; }
 output_full() { [[ -f $output && $(stat -c %s "$output") -ge $bytes ]]; }

@@ -130,6 +130,7 @@ void WorkerSourceTask::run_loop() {
   while (!stopping()) {
     throw_if_producer_failed();
     maybe_commit();
+    if (task_commit_pending_) call_task_commit();
     if (target_state() != TargetState::Started) {
       if (!paused) {
         paused = true;
@@ -137,6 +138,7 @@ void WorkerSourceTask::run_loop() {
         report(State::Paused);
       }
       // Keep delivering what is in flight; otherwise just wait for a change.
+      let_helper_write_offsets(lock);
       if (submitted_.unacked() > 0) {
         producer_->poll(100ms);
       } else {
@@ -150,6 +152,7 @@ void WorkerSourceTask::run_loop() {
       report(State::Running);
     }
     if (submitted_.unacked() >= kMaxInFlight) {
+      let_helper_write_offsets(lock);
       producer_->poll(100ms);
       continue;
     }
@@ -323,8 +326,40 @@ void WorkerSourceTask::throw_if_producer_failed() {
 void WorkerSourceTask::maybe_commit() {
   const auto now = Clock::now();
   if (now < next_commit_) return;
-  commit_offsets();
-  next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
+  request_offset_write();
+  next_commit_ = now + ctx_.config.offset_flush_interval();
+}
+
+void WorkerSourceTask::request_offset_write() {
+  collect_offsets();
+  write_requested_ = true;
+  delivery_cv_.notify_all();
+}
+
+void WorkerSourceTask::let_helper_write_offsets(std::unique_lock<std::mutex>& lock) {
+  // The task thread holds the lock except during poll(): a task that does not poll (paused, or waiting for
+  // acknowledgements) lets the helper take a requested write (the wait releases the lock).
+  if (write_requested_) delivery_cv_.wait_for(lock, 1s, [&] { return !write_requested_ || stopping(); });
+}
+
+void WorkerSourceTask::write_offsets(std::unique_lock<std::mutex>& lock) {
+  write_requested_ = false;
+  delivery_cv_.notify_all();  // a task thread waiting in let_helper_write_offsets()
+  // What is written is a copy: acknowledgements go on meanwhile, and only offsets still equal to the written
+  // ones are forgotten afterwards.
+  const auto written = uncommitted_;
+  if (!written.empty()) {
+    lock.unlock();
+    const bool stored = store_offsets(written);
+    lock.lock();
+    if (!stored) return;  // kept in uncommitted_ for the next attempt
+    for (const auto& [key, entry] : written) {
+      const auto it = uncommitted_.find(key);
+      if (it != uncommitted_.end() && it->second.second == entry.second) uncommitted_.erase(it);
+    }
+  }
+  // The plugin's commit() may not run during its poll(): the task thread calls it.
+  task_commit_pending_ = true;
 }
 
 void WorkerSourceTask::commit_offsets() {
@@ -336,21 +371,31 @@ void WorkerSourceTask::deliver_while_polling() {
   std::unique_lock lock(delivery_mu_);
   std::uint64_t served = 0;  // the poll() this thread last served
   while (!delivery_stop_) {
-    delivery_cv_.wait(lock, [&] { return (in_poll_ && poll_seq_ != served) || delivery_stop_; });
+    delivery_cv_.wait(lock, [&] { return (in_poll_ && poll_seq_ != served) || write_requested_ || delivery_stop_; });
+    if (write_requested_) {
+      // Offsets are written here, never on the task thread: a store that syncs a file (standalone) or waits
+      // for Kafka (distributed) does not hold up the records.
+      try {
+        write_offsets(lock);
+      } catch (const std::exception& e) {
+        ctx_.log->error("{}Could not write offsets: {}", prefix_, e.what());
+      }
+      served = 0;  // a poll() that is still running gets its reports served again
+      continue;
+    }
+    if (delivery_stop_) break;
     served = poll_seq_;
     // Reports already queued are served at once: acknowledgements run on another core while the plugin reads
     // its next batch (a busy source polls every millisecond or so, and its task thread is its bottleneck).
     // While a poll() waits: reports every kPollingDeliveryInterval as long as records are in flight, offsets
     // when due, otherwise nothing.
     auto next = Clock::now();
-    while (!delivery_cv_.wait_until(lock, next, [&] { return !in_poll_ || poll_seq_ != served || delivery_stop_; })) {
+    while (!delivery_cv_.wait_until(lock, next, [&] {
+      return !in_poll_ || poll_seq_ != served || write_requested_ || delivery_stop_;
+    })) {
       try {
         producer_->poll(0ms);
-        if (Clock::now() >= next_commit_) {
-          // The plugin's commit() may not run during its poll(): the task thread calls it once poll() returns.
-          if (flush_offsets()) task_commit_pending_ = true;
-          next_commit_ = Clock::now() + ctx_.config.offset_flush_interval();
-        }
+        maybe_commit();  // requests a write, which the outer loop does
       } catch (const std::exception& e) {
         ctx_.log->error("{}Could not serve delivery reports while the task polled: {}", prefix_, e.what());
       }
@@ -367,7 +412,17 @@ void WorkerSourceTask::deliver_while_polling() {
 }
 
 bool WorkerSourceTask::flush_offsets() {
+  collect_offsets();
+  if (!uncommitted_.empty()) {
+    if (!store_offsets(uncommitted_)) return false;  // kept for the next attempt
+    uncommitted_.clear();
+  }
+  return true;
+}
+
+void WorkerSourceTask::collect_offsets() {
   SubmittedRecords::Committable committable = submitted_.committable();
+  committable_messages_ += committable.committable_messages;
   for (auto& [partition, offset] : committable.offsets) {
     // Kafka writes a null partition with a null offset nowhere useful: a task that tracks no position.
     if (partition.is_null() && offset.is_null()) continue;
@@ -380,26 +435,26 @@ bool WorkerSourceTask::flush_offsets() {
     }
     uncommitted_.insert_or_assign(storage::partition_content_key(partition), std::make_pair(partition, offset));
   }
-  if (!uncommitted_.empty()) {
-    std::vector<storage::OffsetEntry> entries;
-    entries.reserve(uncommitted_.size());
-    for (const auto& [key, entry] : uncommitted_) {
-      storage::OffsetEntry e;
-      e.partition = entry.first;
-      if (!entry.second.is_null()) e.offset = entry.second;
-      entries.push_back(std::move(e));
-    }
-    try {
-      ctx_.offsets.put(id_.connector, entries);
-      ctx_.log->debug("{}Committed offsets for {} acknowledged messages", prefix_, committable.committable_messages);
-      uncommitted_.clear();
-    } catch (const std::exception& e) {
-      // Kept for the next attempt, as Kafka's OffsetStorageWriter does.
-      ctx_.log->error("{}Failed to flush offsets to storage: {}", prefix_, e.what());
-      return false;
-    }
+}
+
+bool WorkerSourceTask::store_offsets(const std::map<std::string, std::pair<data::Value, data::Value>>& offsets) {
+  std::vector<storage::OffsetEntry> entries;
+  entries.reserve(offsets.size());
+  for (const auto& [key, entry] : offsets) {
+    storage::OffsetEntry e;
+    e.partition = entry.first;
+    if (!entry.second.is_null()) e.offset = entry.second;
+    entries.push_back(std::move(e));
   }
-  return true;
+  try {
+    ctx_.offsets.put(id_.connector, entries);
+    ctx_.log->debug("{}Committed offsets for {} acknowledged messages", prefix_, committable_messages_.exchange(0));
+    return true;
+  } catch (const std::exception& e) {
+    // Kept for the next attempt, as Kafka's OffsetStorageWriter does.
+    ctx_.log->error("{}Failed to flush offsets to storage: {}", prefix_, e.what());
+    return false;
+  }
 }
 
 void WorkerSourceTask::call_task_commit() {

@@ -18,7 +18,10 @@
 //   dropped gets commit_record(record, nullptr) at once; a record that failed conversion or delivery with
 //   errors.tolerance=all too.
 // - Offsets: per source partition, the offset of the longest acknowledged prefix (SubmittedRecords) is
-//   written to the offset store every offset.flush.interval.ms, then the plugin's commit() is called.
+//   written to the offset store every offset.flush.interval.ms, then the plugin's commit() is called. The
+//   write runs on the helper thread, without the lock (as Kafka's offset committer thread does it): a file
+//   store's fsync or a Kafka store's round trip never holds up the records; at shutdown it runs on the task
+//   thread, after the last acknowledgements.
 // - Backpressure: at most kMaxInFlight records wait for Kafka; beyond that the task is not polled and the
 //   thread serves delivery reports instead. librdkafka's queue is the only buffer (Producer waits on it).
 // - Memory follows the records in flight (and the poll batches they came from), not the offset flush interval: a record whose commit_record has
@@ -38,10 +41,14 @@
 // another core, while the plugin reads), then, as long as poll() waits for data, serves reports every
 // kPollingDeliveryInterval and flushes offsets on schedule (Kafka does both on other threads than poll's):
 // acknowledgements (commit_record) and offset commits do not wait for a source that is waiting for data,
-// and a busy source's task thread does not serve them between its polls. The plugin's commit()
-// still never runs during its poll(): after a flush by the helper, the task thread calls it once poll()
-// returns. on_stop_requested() runs on other threads.
+// and a busy source's task thread does not serve them between its polls. Offsets collected for a write
+// (task thread or helper, on schedule) are written by the helper as soon as it gets the lock (a task thread
+// that is not polling, paused or waiting for acknowledgements, lets it in), with the lock released during the
+// write; only offsets still equal to the written ones are forgotten afterwards. The plugin's commit() never
+// runs during its poll(): after a write by the helper, the task thread calls it. on_stop_requested() runs on
+// other threads.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <condition_variable>
@@ -103,9 +110,14 @@ class WorkerSourceTask final : public WorkerTask {
   void release_slot(InFlight& slot);
   void on_delivery(const kafka::DeliveryReport& report);
   void throw_if_producer_failed();
-  void maybe_commit();
-  void commit_offsets();  // flush_offsets(), then the plugin's commit() when the flush worked
-  bool flush_offsets();   // stores the committable offsets; false when the store failed
+  void maybe_commit();          // request_offset_write() every offset.flush.interval.ms
+  void request_offset_write();  // collect_offsets(), then the helper thread writes them (write_offsets)
+  void write_offsets(std::unique_lock<std::mutex>& lock);  // the helper: stores uncommitted_ without the lock
+  void let_helper_write_offsets(std::unique_lock<std::mutex>& lock);  // the task thread, when it does not poll
+  void commit_offsets();  // flush_offsets(), then the plugin's commit() when the flush worked (at shutdown)
+  bool flush_offsets();   // stores the committable offsets here and now; false when the store failed
+  void collect_offsets();  // moves SubmittedRecords' committable offsets into uncommitted_
+  bool store_offsets(const std::map<std::string, std::pair<data::Value, data::Value>>& offsets);
   void call_task_commit();
   void deliver_while_polling();  // the helper thread
   void commit_record(const data::SourceRecord& record, const api::RecordMetadata* metadata);
@@ -132,6 +144,8 @@ class WorkerSourceTask final : public WorkerTask {
   std::uint64_t poll_seq_ = 0;  // counts the plugin's poll() calls
   bool delivery_stop_ = false;
   bool task_commit_pending_ = false;  // the helper flushed offsets: call the plugin's commit() after poll()
+  bool write_requested_ = false;      // offsets were collected for the helper to write
+  std::atomic<std::size_t> committable_messages_{0};  // acknowledged since the last write (a debug log line)
   std::unique_ptr<kafka::Producer> producer_;  // destroyed first: purges without calling back
 };
 

@@ -258,6 +258,73 @@ TEST_F(WorkerIntegration, PauseStopsTheFlowAndResumeRestartsIt) {
 
 // A sink task waits for records up to its next offset commit (ten minutes here): a resume and a stop wake
 // its consumer at once (Kafka's consumer.wakeup()), instead of waiting out that poll.
+// An offset store whose writes wait until the test lets them through (a slow disk, a slow Kafka).
+class HeldOffsetStore final : public storage::OffsetStore {
+ public:
+  void start() override {}
+  void stop() override {}
+  std::optional<data::Value> get(const std::string& connector, const data::Value& partition) override {
+    return inner_.get(connector, partition);
+  }
+  void put(const std::string& connector, const std::vector<storage::OffsetEntry>& entries) override {
+    std::unique_lock lock(mu_);
+    ++waiting_;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return !held_; });
+    --waiting_;
+    lock.unlock();
+    inner_.put(connector, entries);
+  }
+  std::vector<std::pair<data::Value, data::Value>> all(const std::string& connector) override {
+    return inner_.all(connector);
+  }
+  int waiting() {
+    std::lock_guard lock(mu_);
+    return waiting_;
+  }
+  void release() {
+    std::lock_guard lock(mu_);
+    held_ = false;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool held_ = true;
+  int waiting_ = 0;
+  storage::MemoryOffsetStore inner_;
+};
+
+TEST_F(WorkerIntegration, ASlowOffsetStoreDoesNotHoldUpTheRecords) {
+  // Kafka writes offsets on its committer thread, never on the task's: records keep flowing while a write waits.
+  const auto input = dir_ / "in.txt";
+  std::ofstream(input) << "one\n";
+  HeldOffsetStore offsets;
+  auto worker = make_worker(offsets, {{"offset.flush.interval.ms", "10"}});
+  struct ReleaseAtEnd {  // before the worker stops its task, even when a check failed
+    HeldOffsetStore& store;
+    ~ReleaseAtEnd() { store.release(); }
+  } release_at_end{offsets};
+  run_connector(*worker, "src", file_source(input.string(), "str"));
+  ASSERT_TRUE(wait_until([&] { return topic_records("str").size() == 1; }, kWait, "the first line in topic str"));
+  ASSERT_TRUE(wait_until([&] { return offsets.waiting() == 1; }, kWait, "an offset write waiting in the store"));
+  std::ofstream(input, std::ios::app) << "two\nthree\n";
+  EXPECT_TRUE(wait_until([&] { return topic_records("str").size() == 3; }, kWait,
+                         "the next lines in topic str while the offset write waits"));
+  EXPECT_EQ(offsets.waiting(), 1) << "the write is still waiting: the lines did not go through it";
+  offsets.release();
+  const Value partition = Value::map({{Value::string("filename"), Value::string(input.string())}});
+  EXPECT_TRUE(wait_until(
+      [&] {
+        const auto offset = offsets.get("src", partition);
+        return offset && offset->as_map()[0].second.to_int64() == 14;  // "one\ntwo\nthree\n"
+      },
+      kWait, "the offset of the last line stored once writes go through"));
+  worker->stop_tasks({{"src", 0}});
+  worker->stop_connector("src");
+}
+
 TEST_F(WorkerIntegration, PausedSinkResumesAndStopsWithoutWaitingOutItsPoll) {
   const auto input = dir_.write("in.txt", "a\n");
   const auto output = dir_ / "out.txt";
