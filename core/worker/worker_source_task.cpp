@@ -219,7 +219,6 @@ void WorkerSourceTask::release_slot(InFlight& slot) {
   free_slots_.push_back(&slot);
 }
 
-
 bool WorkerSourceTask::send(data::SourceRecord&& original) {
   stage("convert");
   std::optional<kafka::OutgoingRecord> out;
