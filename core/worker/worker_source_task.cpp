@@ -140,7 +140,7 @@ void WorkerSourceTask::run_loop() {
       // Keep delivering what is in flight; otherwise just wait for a change.
       let_helper_write_offsets(lock);
       if (submitted_.unacked() > 0) {
-        producer_->poll(100ms);
+        serve_reports(100ms);
       } else {
         wait_for_signal(100ms);
       }
@@ -153,7 +153,7 @@ void WorkerSourceTask::run_loop() {
     }
     if (submitted_.unacked() >= kMaxInFlight) {
       let_helper_write_offsets(lock);
-      producer_->poll(100ms);
+      serve_reports(100ms);
       continue;
     }
     stage("poll");
@@ -176,7 +176,7 @@ void WorkerSourceTask::run_loop() {
       batch = task_->poll_batch();
     }
     if (task_commit_pending_) call_task_commit();
-    producer_->poll(0ms);
+    serve_reports(0ms);
     const std::size_t count = batch->size();
     for (std::size_t i = 0; i < count; ++i) {
       if (!send(batch, i)) break;  // stopping: the rest is not sent and its offsets not committed
@@ -290,7 +290,7 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
                      report.topic, report.error);
     }
     if (slot == nullptr) {
-      submitted_.ack(bare);
+      acks_.push_back(bare);  // applied by apply_acks(), many at a time
       return;
     }
     if (report.ok()) {
@@ -311,6 +311,24 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
   }
   // The record stays unacknowledged (its offset and every later one of its source partition are not
   // committed) and the task fails; its slot is released with the others at shutdown.
+}
+
+int WorkerSourceTask::serve_reports(std::chrono::milliseconds timeout) {
+  const int served = producer_->poll(timeout);
+  apply_acks();
+  return served;
+}
+
+void WorkerSourceTask::apply_acks() {
+  // A report's record was written by another thread, often on the other core: fetching the next records
+  // while one is applied hides most of those cache misses.
+  constexpr std::size_t kAhead = 8;
+  const std::size_t n = acks_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) __builtin_prefetch(acks_[i + kAhead]);
+    submitted_.ack(acks_[i]);
+  }
+  acks_.clear();
 }
 
 void WorkerSourceTask::throw_if_producer_failed() {
@@ -393,7 +411,7 @@ void WorkerSourceTask::deliver_while_polling() {
       return !in_poll_ || poll_seq_ != served || write_requested_ || delivery_stop_;
     })) {
       try {
-        producer_->poll(0ms);
+        serve_reports(0ms);
         maybe_commit();  // requests a write, which the outer loop does
       } catch (const std::exception& e) {
         ctx_.log->error("{}Could not serve delivery reports while the task polled: {}", prefix_, e.what());
@@ -420,6 +438,7 @@ bool WorkerSourceTask::flush_offsets() {
 }
 
 void WorkerSourceTask::collect_offsets() {
+  apply_acks();
   SubmittedRecords::Committable committable = submitted_.committable();
   committable_messages_ += committable.committable_messages;
   for (auto& [partition, offset] : committable.offsets) {
@@ -479,7 +498,7 @@ void WorkerSourceTask::shutdown() {
     const auto deadline = Clock::now() + ctx_.config.offset_flush_timeout();
     while (submitted_.unacked() > 0 && Clock::now() < deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      producer_->poll(std::clamp(left, 1ms, 100ms));
+      serve_reports(std::clamp(left, 1ms, 100ms));
     }
     if (submitted_.unacked() > 0) {
       ctx_.log->warn("{}{} records were not acknowledged within {} ms; their offsets are not committed", prefix_,
@@ -487,6 +506,7 @@ void WorkerSourceTask::shutdown() {
     }
     commit_offsets();
   }
+  acks_.clear();
   submitted_.clear();  // the poll batches it kept go back to the task before it stops
   stage("stop");
   if (task_) {

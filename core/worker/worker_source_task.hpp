@@ -110,6 +110,10 @@ class WorkerSourceTask final : public WorkerTask {
   void release_slot(InFlight& slot);
   void on_delivery(const kafka::DeliveryReport& report);
   void throw_if_producer_failed();
+  // producer_->poll(), then apply_acks(): reports of records without commit_record are gathered in acks_
+  // by on_delivery() and applied to SubmittedRecords together.
+  int serve_reports(std::chrono::milliseconds timeout);
+  void apply_acks();
   void maybe_commit();          // request_offset_write() every offset.flush.interval.ms
   void request_offset_write();  // collect_offsets(), then the helper thread writes them (write_offsets)
   void write_offsets(std::unique_lock<std::mutex>& lock);  // the helper: stores uncommitted_ without the lock
@@ -132,6 +136,7 @@ class WorkerSourceTask final : public WorkerTask {
   std::unique_ptr<SourceRecordProcessor> processor_;
   bool consume_values_ = false;  // commit_record does not read the record's value: the converter may take it
   SubmittedRecords submitted_;
+  std::vector<SubmittedRecords::Record*> acks_;  // acknowledged, not yet applied to submitted_ (delivery_mu_)
   std::deque<InFlight> slots_;         // every slot ever used (a deque: addresses stay valid)
   std::vector<InFlight*> free_slots_;  // slots not waiting for Kafka
   // Acknowledged offsets not yet stored (kept when a store write fails), by partition content key.
