@@ -214,19 +214,6 @@ kcat_source=$(median "${kcat_sources[@]}")
 sluice_source=$(median "${sluice_sources[@]}")
 source_commit_lag=$(median "${commit_lags[@]}")
 
-# ---- kcat -C / kcat -G (the sink direction), while the sluice sink waits paused ----
-t0=$(now)
-kcat -C -b "$bootstrap" -t bench-kcat-1 -o beginning -e -q -f '%s\n' > "$work/kcat.out"
-t1=$(now)
-kcat_sink=$(elapsed "$t0" "$t1")
-[[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
-# For context: kcat in a consumer group (-G), as a sink task consumes (group join included).
-t0=$(now)
-kcat -G bench-kcat-group -b "$bootstrap" -X auto.offset.reset=earliest -e -q -f '%s\n' bench-kcat-1 > "$work/kcat-group.out"
-t1=$(now)
-kcat_group=$(elapsed "$t0" "$t1")
-[[ $(stat -c %s "$work/kcat-group.out") -eq $bytes ]] || { echo "run.sh: kcat -G wrote $(stat -c %s "$work/kcat-group.out") bytes, expected $bytes" >&2; exit 1; }
-
 [[ ! -s $output ]] || { echo "run.sh: the paused sink wrote records" >&2; exit 1; }
 output_full() { [[ -f $output && $(stat -c %s "$output") -ge $bytes ]]; }
 t0=$(now)
@@ -245,6 +232,19 @@ if ! cmp -s <(sort "$input") <(sort "$output"); then
   echo "run.sh: the sluice sink output does not hold the input's lines" >&2
   exit 1
 fi
+# ---- kcat -C / kcat -G (the sink direction), after the sluice sink ----
+t0=$(now)
+kcat -C -b "$bootstrap" -t bench-kcat-1 -o beginning -e -q -f '%s\n' > "$work/kcat.out"
+t1=$(now)
+kcat_sink=$(elapsed "$t0" "$t1")
+[[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
+# For context: kcat in a consumer group (-G), as a sink task consumes (group join included).
+t0=$(now)
+kcat -G bench-kcat-group -b "$bootstrap" -X auto.offset.reset=earliest -e -q -f '%s\n' bench-kcat-1 > "$work/kcat-group.out"
+t1=$(now)
+kcat_group=$(elapsed "$t0" "$t1")
+[[ $(stat -c %s "$work/kcat-group.out") -eq $bytes ]] || { echo "run.sh: kcat -G wrote $(stat -c %s "$work/kcat-group.out") bytes, expected $bytes" >&2; exit 1; }
+
 busy_rss=$(awk '/^VmRSS/ { print $2, $3 }' "/proc/$worker/status")
 peak_rss=$(awk '/^VmHWM/ { print $2, $3 }' "/proc/$worker/status")
 
