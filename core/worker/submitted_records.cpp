@@ -16,21 +16,14 @@ const data::Value& SubmittedRecords::Record::offset() const {
 }
 
 void SubmittedRecords::set_offset(Record& record, data::Value&& offset) {
-  if (record.offset_ == nullptr) {
-    if (free_offsets_.empty()) {
-      record.offset_ = &offsets_.emplace_back();
-    } else {
-      record.offset_ = free_offsets_.back();
-      free_offsets_.pop_back();
-    }
-  }
+  if (record.offset_ == nullptr) record.offset_ = offsets_.acquire();
   *record.offset_ = std::move(offset);
 }
 
 void SubmittedRecords::release_offset(Record& record) {
   if (record.offset_ == nullptr) return;
   *record.offset_ = data::Value();
-  free_offsets_.push_back(record.offset_);
+  offsets_.release(record.offset_);
   record.offset_ = nullptr;
 }
 
@@ -74,12 +67,7 @@ SubmittedRecords::Record* SubmittedRecords::submit(const data::SharedValue& part
                                                    const std::shared_ptr<api::PolledSourceBatch>& batch,
                                                    std::size_t index) {
   if (last_batch_ == nullptr || last_batch_->batch != batch) {
-    if (free_batches_.empty()) {
-      last_batch_ = &batches_.emplace_back();
-    } else {
-      last_batch_ = free_batches_.back();
-      free_batches_.pop_back();
-    }
+    last_batch_ = batches_.acquire();
     last_batch_->batch = batch;
   }
   Record* record = submit(partition);
@@ -93,7 +81,7 @@ void SubmittedRecords::unref(BatchRef* ref) {
   if (ref == nullptr || --ref->users > 0) return;
   ref->batch.reset();
   if (last_batch_ == ref) last_batch_ = nullptr;
-  free_batches_.push_back(ref);
+  batches_.release(ref);
 }
 
 void SubmittedRecords::pop_acknowledged(Partition& p) {
@@ -186,9 +174,7 @@ void SubmittedRecords::clear() {
   pending_ = 0;
   unacked_ = 0;
   last_batch_ = nullptr;
-  free_batches_.clear();
   batches_.clear();
-  free_offsets_.clear();
   offsets_.clear();
 }
 

@@ -122,10 +122,29 @@ class SubmittedRecords {
       nullptr;  // the partition of the previous submit(): records come in runs of one partition
   std::size_t pending_ = 0;
   std::size_t unacked_ = 0;
-  std::deque<data::Value> offsets_;  // slots of the offsets records carry; unused ones are in free_offsets_
-  std::vector<data::Value*> free_offsets_;
-  std::deque<BatchRef> batches_;            // addresses stay valid; unused ones are in free_batches_
-  std::vector<BatchRef*> free_batches_;
+  // Objects at stable addresses, reused once released (the caller resets what a released one holds).
+  template <class T>
+  class Pool {
+   public:
+    T* acquire() {
+      if (free_.empty()) return &items_.emplace_back();
+      T* item = free_.back();
+      free_.pop_back();
+      return item;
+    }
+    void release(T* item) { free_.push_back(item); }
+    void clear() {
+      free_.clear();
+      items_.clear();
+    }
+
+   private:
+    std::deque<T> items_;
+    std::vector<T*> free_;
+  };
+
+  Pool<data::Value> offsets_;  // the offsets records carry as values
+  Pool<BatchRef> batches_;
   BatchRef* last_batch_ = nullptr;           // the batch of the previous submit(partition, batch, index)
 };
 
