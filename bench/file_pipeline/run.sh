@@ -155,7 +155,7 @@ post() {
 }
 
 # The source is timed until every record is in the topic (bench_topic_watch: one client asking for the end
-# offsets every millisecond; starting kcat -Q for each check would load the 2-core machine), then until the
+# offsets every 5 ms; starting kcat -Q for each check would load the 2-core machine), then until the
 # offset of the input's last byte is committed for that run's connector (offset.flush.interval.ms=20 above).
 source_committed() {
   [[ -f $work/connect.offsets ]] || return 1

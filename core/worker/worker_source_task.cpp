@@ -294,7 +294,7 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
       return;
     }
     if (report.ok()) {
-      const api::RecordMetadata metadata{report.topic, report.partition, report.offset, report.timestamp};
+      const api::RecordMetadata metadata{std::string(report.topic), report.partition, report.offset, report.timestamp};
       commit_record(slot->original, &metadata);
     } else {
       commit_record(slot->original, nullptr);
@@ -305,7 +305,7 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
   }
   if (!producer_error_) {
     producer_error_ = std::make_exception_ptr(kafka::KafkaError(
-        "The producer for task " + id_.to_string() + " could not deliver a record to topic " + report.topic +
+        "The producer for task " + id_.to_string() + " could not deliver a record to topic " + std::string(report.topic) +
             ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
         report.error_code, false));
   }

@@ -119,7 +119,7 @@ void WorkerTask::report(State state, const std::optional<std::string>& trace) {
   }
 }
 
-void WorkerTask::note_topic(const std::string& topic) {
+void WorkerTask::note_topic(std::string_view topic) {
   if (!ctx_.topics.enabled()) return;
   const std::uint64_t epoch = ctx_.topics.epoch();
   // Records mostly go to the topic of the record before: no set lookup for those.
@@ -129,8 +129,8 @@ void WorkerTask::note_topic(const std::string& topic) {
     topic_epoch_ = epoch;
   }
   last_topic_ = topic;
-  if (seen_topics_.insert(topic).second && ctx_.topics.record(id_.connector, topic)) {
-    ctx_.listener.on_topic_active(id_, topic);
+  if (seen_topics_.insert(last_topic_).second && ctx_.topics.record(id_.connector, last_topic_)) {
+    ctx_.listener.on_topic_active(id_, last_topic_);
   }
 }
 

@@ -17,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 
@@ -99,7 +100,7 @@ class WorkerTask {
   bool sleep_unless_stopping(std::chrono::milliseconds duration);
   void report(State state, const std::optional<std::string>& trace = std::nullopt);
   // Notes the topic for topic tracking (cheap after the first time).
-  void note_topic(const std::string& topic);
+  void note_topic(std::string_view topic);
   // Runs `loop`, then `shutdown` even when the loop threw (as Kafka, a task is committed, closed and stopped after a
   // failure too), then rethrows the loop's failure with the stage it came from.
   template <typename Loop, typename Shutdown>

@@ -72,8 +72,11 @@ TEST(Producer, DeliversEachRecordWithItsContextAndExactBytes) {
   DevBroker broker;
   broker.create_topic("t", 1);
   std::vector<DeliveryReport> reports;
-  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test",
-                    [&](const DeliveryReport& r) { reports.push_back(r); });
+  std::vector<std::string> topics;  // a report's topic is valid during the callback only
+  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test", [&](const DeliveryReport& r) {
+    reports.push_back(r);
+    topics.emplace_back(r.topic);
+  });
   int contexts[3] = {0, 1, 2};
   ASSERT_TRUE(producer.send({.topic = "t", .value = "a"}, &contexts[0], 1s));
   ASSERT_TRUE(producer.send({.topic = "t", .key = "k", .value = ""}, &contexts[1], 1s));
@@ -87,7 +90,7 @@ TEST(Producer, DeliversEachRecordWithItsContextAndExactBytes) {
   for (int i = 0; i < 3; ++i) {
     EXPECT_TRUE(reports[i].ok()) << reports[i].error;
     EXPECT_EQ(reports[i].context, &contexts[i]);
-    EXPECT_EQ(reports[i].topic, "t");
+    EXPECT_EQ(topics[i], "t");
     EXPECT_EQ(reports[i].partition, 0);
     EXPECT_EQ(reports[i].offset, i);
   }
@@ -119,8 +122,11 @@ TEST(Producer, InterleavedTopicsEachGetTheirOwnRecords) {
   broker.create_topic("left", 1);
   broker.create_topic("right", 1);
   std::vector<DeliveryReport> reports;
-  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test",
-                    [&](const DeliveryReport& r) { reports.push_back(r); });
+  std::vector<std::string> topics;  // a report's topic is valid during the callback only
+  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test", [&](const DeliveryReport& r) {
+    reports.push_back(r);
+    topics.emplace_back(r.topic);
+  });
   int contexts[6] = {0, 1, 2, 3, 4, 5};
   for (int i = 0; i < 6; ++i) {
     const std::string topic = i % 2 == 0 ? "left" : "right";
@@ -128,10 +134,11 @@ TEST(Producer, InterleavedTopicsEachGetTheirOwnRecords) {
   }
   ASSERT_TRUE(producer.flush(10s));
   ASSERT_EQ(reports.size(), 6u);
-  for (const DeliveryReport& r : reports) {
+  for (std::size_t n = 0; n < reports.size(); ++n) {
+    const DeliveryReport& r = reports[n];
     ASSERT_TRUE(r.ok()) << r.error;
     const int i = *static_cast<int*>(r.context);
-    EXPECT_EQ(r.topic, i % 2 == 0 ? "left" : "right");
+    EXPECT_EQ(topics[n], i % 2 == 0 ? "left" : "right");
     EXPECT_EQ(r.offset, i / 2);
   }
   RecordingListener listener;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace sdk = sluice::sdk;
 using sdk::Schema;
@@ -149,6 +150,81 @@ TEST(ArenaTest, LargeAllocationsAndManyValuesStayValid) {
   ASSERT_EQ(a.u.array.count, 2000u);
   EXPECT_EQ(std::string(a.u.array.items[1999].u.bytes.data, a.u.array.items[1999].u.bytes.size), "1999");
   EXPECT_EQ(std::string(b.u.bytes.data, b.u.bytes.size), big);
+}
+
+TEST(ArenaTest, ConsecutiveRecordsShareTheirTopicAndOffsetKeysButNeverMixThemUp) {
+  // Copy mode remembers the last topic and the last string-keyed map's keys: records that repeat them
+  // share one copy, and whatever changes (topic, keys, key types, schema) is copied anew.
+  const auto record = [](std::string topic, Value offset, Schema value_schema) {
+    return sdk::SourceRecord{.source_partition = Value::string_map({{"filename", Value::string("/x")}}),
+                             .source_offset = std::move(offset),
+                             .topic = std::move(topic),
+                             .value_schema = std::move(value_schema),
+                             .value = Value::string("v")};
+  };
+  const Schema bytes = Schema::bytes();
+  const Schema text = Schema::string();
+  std::vector<sdk::SourceRecord> in = {
+      record("alpha", Value::string_map({{"position", Value::int64(1)}}), text),
+      record("alpha", Value::string_map({{"position", Value::int64(2)}}), text),
+      record("alphb", Value::string_map({{"position", Value::int64(3)}}), bytes),
+      record("alphb", Value::string_map({{"positioN", Value::int64(4)}}), bytes),
+      record("alpha", Value::string_map({{"positioN", Value::int64(5)}, {"line", Value::int64(6)}}), Schema::string()),
+      record("alpha", Value::map({{Value::int32(7), Value::int64(8)}}), Schema::string()),
+      record("alpha", Value::map({{Value::int32(7), Value::int64(9)}}), Schema::string()),
+      record("", Value(), Schema()),
+  };
+  in[2].value = Value::bytes("b");
+  in[3].value = Value::bytes("b");
+  sdk::Arena arena;
+  std::vector<sluice_record> out(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) arena.fill(out[i], in[i]);
+
+  EXPECT_EQ(out[0].topic, out[1].topic);  // one copy
+  EXPECT_NE(out[1].topic, out[2].topic);
+  // The partition's keys and the offset's keys take turns: both are remembered.
+  EXPECT_EQ(out[0].source_partition.u.map.keys, out[1].source_partition.u.map.keys);
+  EXPECT_EQ(out[0].source_offset.u.map.keys, out[1].source_offset.u.map.keys);
+  EXPECT_EQ(out[1].source_offset.u.map.keys, out[2].source_offset.u.map.keys);
+  EXPECT_NE(out[2].source_offset.u.map.keys, out[3].source_offset.u.map.keys);
+  EXPECT_NE(out[5].source_offset.u.map.keys, out[6].source_offset.u.map.keys);  // only string keys are shared
+  EXPECT_EQ(out[0].value_schema, out[1].value_schema);
+  EXPECT_NE(out[1].value_schema, out[2].value_schema);
+  sdk::AbiReader reader;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    SCOPED_TRACE(i);
+    const sdk::SourceRecord back = reader.source_record(out[i]);
+    EXPECT_EQ(back.topic, in[i].topic);
+    EXPECT_EQ(back.source_offset, in[i].source_offset);
+    EXPECT_EQ(back.source_partition, in[i].source_partition);
+    EXPECT_EQ(back.value_schema, in[i].value_schema);
+    EXPECT_EQ(back.value, in[i].value);
+  }
+}
+
+TEST(ArenaTest, AMovedFromArenaIsEmptyAndCanBeUsedAgain) {
+  sdk::Arena first;
+  sluice_record a{};
+  first.fill(a, sdk::SourceRecord{.source_offset = Value::string_map({{"position", Value::int64(1)}}),
+                                  .topic = "t",
+                                  .value_schema = Schema::string(),
+                                  .value = Value::string("one")});
+  sdk::Arena second = std::move(first);
+  // `first` fills new blocks of its own: nothing it writes lands in (or points into) what `second` owns.
+  sluice_record b{};
+  first.fill(b, sdk::SourceRecord{.source_offset = Value::string_map({{"position", Value::int64(2)}}),
+                                  .topic = "t",
+                                  .value_schema = Schema::string(),
+                                  .value = Value::string("two")});
+  EXPECT_NE(a.topic, b.topic);
+  EXPECT_NE(a.source_offset.u.map.keys, b.source_offset.u.map.keys);
+  EXPECT_NE(a.value_schema, b.value_schema);
+  sdk::Arena third;
+  third = std::move(second);
+  first = sdk::Arena();
+  sdk::AbiReader reader;
+  EXPECT_EQ(reader.source_record(a).value, Value::string("one"));
+  EXPECT_EQ(reader.source_record(a).source_offset, Value::string_map({{"position", Value::int64(1)}}));
 }
 
 TEST(RecordConversionTest, SourceRecordRoundTrip) {

@@ -9,6 +9,7 @@
 // AbiReader: turns borrowed C structures into SDK objects (always copies). It caches schemas by address, so
 //   one reader must not outlive the call whose structures it read.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -35,8 +36,21 @@ class Arena {
   explicit Arena(Strings mode = Strings::Copy) : mode_(mode) {}
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
-  Arena(Arena&&) noexcept = default;
-  Arena& operator=(Arena&&) noexcept = default;
+  // A moved-from arena is empty (its blocks, and what it remembers of them, went to the other).
+  Arena(Arena&& other) noexcept { *this = std::move(other); }
+  Arena& operator=(Arena&& other) noexcept {
+    if (this == &other) return *this;
+    mode_ = other.mode_;
+    blocks_ = std::move(other.blocks_);
+    cur_ = std::exchange(other.cur_, nullptr);
+    left_ = std::exchange(other.left_, 0);
+    block_size_ = std::exchange(other.block_size_, 0);
+    schema_cache_ = std::move(other.schema_cache_);
+    schemas_alive_ = std::move(other.schemas_alive_);
+    memo_ = std::exchange(other.memo_, Memo{});
+    other.clear();
+    return *this;
+  }
 
   // `n` value-initialised objects of a C structure type; valid until the arena goes.
   template <class T>
@@ -73,17 +87,24 @@ class Arena {
     blocks_.clear();
     cur_ = nullptr;
     left_ = 0;
+    block_size_ = 0;
     schema_cache_.clear();
     schemas_alive_.clear();
+    memo_ = Memo{};
   }
 
  private:
-  static constexpr std::size_t kBlockSize = 8192;
+  // Blocks double from the first size up to the largest: a call's few structures take one small block, a
+  // batch of thousands of records a few large ones.
+  static constexpr std::size_t kFirstBlockSize = 8192;
+  static constexpr std::size_t kLargestBlockSize = 256 * 1024;
 
   void* raw(std::size_t size, std::size_t align) {
     std::size_t pad = cur_ ? (align - reinterpret_cast<std::uintptr_t>(cur_) % align) % align : 0;
     if (cur_ == nullptr || pad + size > left_) {
-      std::size_t block = size + align > kBlockSize ? size + align : kBlockSize;
+      const std::size_t next = blocks_.empty() ? kFirstBlockSize : std::min(2 * block_size_, kLargestBlockSize);
+      const std::size_t block = std::max(size + align, next);
+      block_size_ = next;
       blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));  // allocate() initialises
       cur_ = blocks_.back().get();
       left_ = block;
@@ -95,6 +116,11 @@ class Arena {
     return p;
   }
   void fill_value(sluice_value& out, const Value& v);
+  // The topic, NUL-terminated; in Copy mode one copy serves consecutive records with the same topic.
+  const char* topic(const std::string& s);
+  // Whether a map's keys are all strings equal to the C keys `keys[0..count)`.
+  static bool same_string_keys(const sluice_value* keys, std::size_t count,
+                               const std::vector<std::pair<Value, Value>>& entries);
   void fill_common(sluice_record& out, const std::string& topic, std::optional<std::int32_t> partition,
                    const Schema& key_schema, const Value& key, const Schema& value_schema, const Value& value,
                    std::optional<std::int64_t> timestamp, TimestampType timestamp_type,
@@ -104,9 +130,26 @@ class Arena {
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
   std::byte* cur_ = nullptr;
   std::size_t left_ = 0;
+  std::size_t block_size_ = 0;  // the size the last block was given (larger when one structure needed more)
   std::unordered_map<const void*, const sluice_schema*> schema_cache_;
   // Keeps cached schemas alive so that a cached address is never reused by another schema.
   std::vector<Schema> schemas_alive_;
+  // What the records before had, in this arena (a task that reads many small records mostly repeats its
+  // topic, its value schema and the keys of its offset map): reused instead of looked up or copied again.
+  struct Memo {
+    const void* schema_identity = nullptr;
+    const sluice_schema* schema = nullptr;
+    const char* topic = nullptr;  // Copy mode: the last topic copied
+    std::size_t topic_size = 0;
+    // Copy mode: the keys of the last two string-keyed maps with different keys (a record's source partition
+    // and its source offset), the latest first.
+    struct Keys {
+      const sluice_value* keys = nullptr;
+      std::size_t count = 0;
+    };
+    Keys map_keys[2];
+  };
+  Memo memo_;
 };
 
 class AbiReader {
@@ -132,7 +175,12 @@ class AbiReader {
 
 inline const sluice_schema* Arena::schema(const Schema& s) {
   if (!s) return nullptr;
-  if (auto it = schema_cache_.find(s.identity()); it != schema_cache_.end()) return it->second;
+  if (s.identity() == memo_.schema_identity) return memo_.schema;
+  if (auto it = schema_cache_.find(s.identity()); it != schema_cache_.end()) {
+    memo_.schema_identity = s.identity();
+    memo_.schema = it->second;
+    return it->second;
+  }
   sluice_schema* out = allocate<sluice_schema>(1);
   out->struct_size = sizeof(sluice_schema);
   out->type = static_cast<sluice_type>(s.type());
@@ -171,6 +219,27 @@ inline const sluice_schema* Arena::schema(const Schema& s) {
   schema_cache_.emplace(s.identity(), out);
   schemas_alive_.push_back(s);
   return out;
+}
+
+inline const char* Arena::topic(const std::string& s) {
+  if (mode_ == Strings::Borrow) return s.c_str();
+  if (memo_.topic != nullptr && s.size() == memo_.topic_size && std::memcmp(s.data(), memo_.topic, s.size()) == 0)
+    return memo_.topic;
+  memo_.topic = copy_string(s);
+  memo_.topic_size = s.size();
+  return memo_.topic;
+}
+
+inline bool Arena::same_string_keys(const sluice_value* keys, std::size_t count,
+                                    const std::vector<std::pair<Value, Value>>& entries) {
+  if (keys == nullptr || count != entries.size()) return false;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Value& key = entries[i].first;
+    if (key.kind() != Value::Kind::String || keys[i].type != SLUICE_TYPE_STRING) return false;
+    const std::string& s = key.as_string();
+    if (s.size() != keys[i].u.bytes.size || std::memcmp(s.data(), keys[i].u.bytes.data, s.size()) != 0) return false;
+  }
+  return true;
 }
 
 inline sluice_value Arena::value(const Value& v) {
@@ -231,11 +300,34 @@ inline void Arena::fill_value(sluice_value& out, const Value& v) {
     }
     case K::Map: {
       const auto& entries = v.as_map();
-      sluice_value* keys = allocate<sluice_value>(entries.size());
       sluice_value* values = allocate<sluice_value>(entries.size());
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        fill_value(keys[i], entries[i].first);
-        fill_value(values[i], entries[i].second);
+      // C structures are read only: maps with the same string keys (a source offset, record after record)
+      // share one copy of them.
+      const sluice_value* keys = nullptr;
+      if (mode_ == Strings::Copy) {
+        for (Memo::Keys& known : memo_.map_keys) {
+          if (same_string_keys(known.keys, known.count, entries)) {
+            keys = known.keys;
+            std::swap(known, memo_.map_keys[0]);
+            break;
+          }
+        }
+      }
+      if (keys != nullptr) {
+        for (std::size_t i = 0; i < entries.size(); ++i) fill_value(values[i], entries[i].second);
+      } else {
+        sluice_value* filled = allocate<sluice_value>(entries.size());
+        bool string_keys = !entries.empty();
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+          fill_value(filled[i], entries[i].first);
+          fill_value(values[i], entries[i].second);
+          string_keys = string_keys && filled[i].type == SLUICE_TYPE_STRING;
+        }
+        keys = filled;
+        if (mode_ == Strings::Copy && string_keys) {
+          memo_.map_keys[1] = memo_.map_keys[0];
+          memo_.map_keys[0] = {filled, entries.size()};
+        }
       }
       out.type = SLUICE_TYPE_MAP;
       out.u.map.keys = keys;
@@ -275,7 +367,7 @@ inline void Arena::fill_common(sluice_record& out, const std::string& topic,
                                const Headers& headers) {
   out = sluice_record{};
   out.struct_size = sizeof(sluice_record);
-  out.topic = str(topic);
+  out.topic = this->topic(topic);
   out.partition = partition.value_or(SLUICE_NO_PARTITION);
   out.key_schema = schema(key_schema);
   fill_value(out.key, key);
