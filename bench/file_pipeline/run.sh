@@ -21,8 +21,9 @@
 # broker default; Kafka's quickstart server.properties sets it to 0). kcat -C joins no group, so the sink
 # connector is created before the source runs, joins its group on the empty topic, is paused, and is timed
 # from its resume. The join is printed on its own, and kcat -G (a consumer group, join included) for context.
-# The time from the resume includes librdkafka 2.0.2's wait before it fetches resumed partitions (its broker
-# thread picks them up at its next wakeup, ~0.4 s here), so the sink is also printed from its first record.
+# The time from the resume includes the wait for the first fetch (librdkafka 2.0.2's broker thread notices
+# resumed partitions when it wakes up, which sluice's consumer makes it do on resume), so the sink is also
+# printed from its first record.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -262,7 +263,7 @@ printf '%-34s %10s %14s %10s\n' "sink    sluice FileStreamSink" "$sluice_sink" "
 printf '%-34s %10s %14s %10s\n' "sink    sluice, from its first record" "$sink_steady" "$(rate "$lines" "$sink_steady")" "$(mb_rate "$bytes" "$sink_steady")"
 printf 'ratio sluice/kcat (target >= 0.80x): source %s, sink %s (from its first record %s)\n' \
   "$(ratio "$sluice_source" "$kcat_source")" "$(ratio "$sluice_sink" "$kcat_sink")" "$(ratio "$sink_steady" "$kcat_sink")"
-printf 'sink: first record written %s s after the resume (librdkafka 2.0.2 fetches resumed partitions at its broker thread'"'"'s next wakeup)\n' \
+printf 'sink: first record written %s s after the resume\n' \
   "$sink_resume_lag"
 printf 'sink: consumer group join before the run %s s (dev broker first-join hold 3 s); join + sink %s s = %s of kcat -G\n' \
   "$sink_join" "$(python3 -c "print(f'{$sink_join + $sluice_sink:.3f}')")" \

@@ -102,6 +102,10 @@ class Consumer {
  private:
   struct Callbacks;  // librdkafka's C callbacks, consumer.cpp
   friend struct Callbacks;
+  // How long resume() waits for the answers to the request that wakes the fetchers (consumer.cpp).
+  static constexpr int kWakeFetchersTimeoutMs = 200;
+
+  void wake_fetchers(const rd_kafka_topic_partition_list_t& partitions);
 
   std::string name_;
   RebalanceListener& listener_;
