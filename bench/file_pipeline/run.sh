@@ -6,7 +6,7 @@
 #
 #   bench/file_pipeline/run.sh [BUILD_DIR]        (default: <repo>/build)
 #   LINES=200000 bench/file_pipeline/run.sh       (a quicker run)
-#   RUNS=5 bench/file_pipeline/run.sh             (times each source RUNS times, default 3, and uses the median)
+#   RUNS=5 bench/file_pipeline/run.sh             (times each tool RUNS times per direction, default 3; medians)
 #
 # Everything listens on 127.0.0.1 and is stopped by PID on exit. Not a test: nothing here fails on a rate.
 #
@@ -19,8 +19,8 @@
 # except the sink's consumer group join: a sink task consumes in a group, and the dev broker holds a new
 # group's first join for 3 s (librdkafka's mock hard-codes group.initial.rebalance.delay.ms=3000, Kafka's
 # broker default; Kafka's quickstart server.properties sets it to 0). kcat -C joins no group, so the sink
-# connector is created before the source runs, joins its group on the empty topic, is paused, and is timed
-# from its resume. The join is printed on its own, and kcat -G (a consumer group, join included) for context.
+# connectors (one per run, each reading its run's topic) are created before the sources run, join their
+# groups on the empty topics, are paused, and are timed from their resume. The join is printed on its own, and kcat -G (a consumer group, join included) for context.
 # The time from the resume includes the wait for the first fetch (librdkafka 2.0.2's broker thread notices
 # resumed partitions when it wakes up, which sluice's consumer makes it do on resume), so the sink is also
 # printed from its first record.
@@ -42,7 +42,11 @@ for tool in "$sluice" "$watch" kcat curl python3; do
 done
 [[ -d $plugins/file ]] || { echo "run.sh: $plugins/file missing; build sluice_plugin_file" >&2; exit 2; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-bench-XXXXXX")
+# The input, the outputs and the offsets live in memory (/dev/shm) unless TMPDIR says otherwise: with the
+# outputs on disk, the writeback of one run's 100 MB slowed the next run of either tool by up to 3x.
+default_tmp=/tmp
+[[ -d /dev/shm && -w /dev/shm ]] && default_tmp=/dev/shm
+work=$(mktemp -d "${TMPDIR:-$default_tmp}/sluice-bench-XXXXXX")
 pids=()
 cleanup() {
   local pid
@@ -168,20 +172,26 @@ connector_state() {
 s = json.load(sys.stdin)
 print(s["connector"]["state"], *[t["state"] for t in s.get("tasks", [])])'
 }
-sink_paused() { [[ $(connector_state bench-sink) == "PAUSED PAUSED" ]]; }
+sink_paused() { [[ $(connector_state "bench-sink-$1") == "PAUSED PAUSED" ]]; }
 
-# The sink joins its consumer group on the (still empty) topic, then waits paused until the source is done.
-output=$work/sluice.out
+# One sink per run, each reading the topic of that run's sluice source: they join their consumer groups on the
+# (still empty) topics together, then wait paused until the sources are done.
 t0=$(now)
-post "{\"name\": \"bench-sink\", \"config\": {\"connector.class\": \"FileStreamSink\", \"tasks.max\": \"1\",
-       \"file\": \"$output\", \"topics\": \"bench-sluice-1\"}}"
+for ((i = 1; i <= runs; i++)); do
+  post "{\"name\": \"bench-sink-$i\", \"config\": {\"connector.class\": \"FileStreamSink\", \"tasks.max\": \"1\",
+         \"file\": \"$work/sluice-$i.out\", \"topics\": \"bench-sluice-$i\"}}"
+done
 # The dev broker answers no DescribeGroups: the worker's log says when the task got its partitions.
-sink_assigned() { grep -q 'bench-sink|task-0\] Partitions assigned' "$work/worker.err"; }
-wait_for 60 sink_assigned || { tail -20 "$work/worker.err" >&2; exit 1; }
+sink_assigned() { grep -q "bench-sink-$1|task-0\\] Partitions assigned" "$work/worker.err"; }
+for ((i = 1; i <= runs; i++)); do
+  wait_for 60 sink_assigned "$i" || { tail -20 "$work/worker.err" >&2; exit 1; }
+done
 t1=$(now)
 sink_join=$(elapsed "$t0" "$t1")
-curl -s -o /dev/null -X PUT "$url/connectors/bench-sink/pause"
-wait_for 30 sink_paused || { echo "run.sh: the sink did not pause: $(connector_state bench-sink)" >&2; exit 1; }
+for ((i = 1; i <= runs; i++)); do
+  curl -s -o /dev/null -X PUT "$url/connectors/bench-sink-$i/pause"
+  wait_for 30 sink_paused "$i" || { echo "run.sh: bench-sink-$i did not pause: $(connector_state "bench-sink-$i")" >&2; exit 1; }
+done
 
 # Each run is a new connector (its own offsets: it reads the file from the start) writing its own topic; it
 # is deleted once its offsets are committed.
@@ -215,30 +225,61 @@ kcat_source=$(median "${kcat_sources[@]}")
 sluice_source=$(median "${sluice_sources[@]}")
 source_commit_lag=$(median "${commit_lags[@]}")
 
-[[ ! -s $output ]] || { echo "run.sh: the paused sink wrote records" >&2; exit 1; }
-output_full() { [[ -f $output && $(stat -c %s "$output") -ge $bytes ]]; }
-t0=$(now)
-curl -s -o /dev/null -X PUT "$url/connectors/bench-sink/resume"
-output_started() { [[ -s $output ]]; }
-wait_for 60 output_started || { tail -20 "$work/worker.err" >&2; exit 1; }
-t_first=$(now)
-wait_for 600 output_full || { tail -20 "$work/worker.err" >&2; exit 1; }
-t1=$(now)
-sluice_sink=$(elapsed "$t0" "$t1")
-sink_resume_lag=$(elapsed "$t0" "$t_first")
-sink_steady=$(elapsed "$t_first" "$t1")
-[[ $(stat -c %s "$output") -eq $bytes ]] || { echo "run.sh: the sluice sink wrote $(stat -c %s "$output") bytes, expected $bytes" >&2; exit 1; }
-# Same lines (partitions interleave them differently): compare sorted.
-if ! cmp -s <(sort "$input") <(sort "$output"); then
-  echo "run.sh: the sluice sink output does not hold the input's lines" >&2
-  exit 1
-fi
-# ---- kcat -C / kcat -G (the sink direction), after the sluice sink ----
-t0=$(now)
-kcat -C -b "$bootstrap" -t bench-kcat-1 -o beginning -e -q -f '%s\n' > "$work/kcat.out"
-t1=$(now)
-kcat_sink=$(elapsed "$t0" "$t1")
-[[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
+# kcat -C and the sluice sink take turns too, each run reading that run's topics (bench-kcat-N for kcat,
+# bench-sluice-N for sluice), the one going first changing from run to run. Each sink is resumed, timed until
+# its file holds every line, checked, and deleted.
+for ((i = 1; i <= runs; i++)); do
+  [[ ! -s $work/sluice-$i.out ]] || { echo "run.sh: the paused bench-sink-$i wrote records" >&2; exit 1; }
+done
+kcat_sinks=()
+sluice_sinks=()
+sink_lags=()
+sink_steadies=()
+run_kcat_sink() {
+  local t0 t1
+  t0=$(now)
+  kcat -C -b "$bootstrap" -t "bench-kcat-$1" -o beginning -e -q -f '%s\n' > "$work/kcat.out"
+  t1=$(now)
+  [[ $(stat -c %s "$work/kcat.out") -eq $bytes ]] || { echo "run.sh: kcat -C wrote $(stat -c %s "$work/kcat.out") bytes, expected $bytes" >&2; exit 1; }
+  kcat_sinks+=("$(elapsed "$t0" "$t1")")
+}
+run_sluice_sink() {
+  local output=$work/sluice-$1.out t0 t_first t1 status
+  output_started() { [[ -s $output ]]; }
+  output_full() { [[ -f $output && $(stat -c %s "$output") -ge $bytes ]]; }
+  t0=$(now)
+  curl -s -o /dev/null -X PUT "$url/connectors/bench-sink-$1/resume"
+  wait_for 60 output_started || { tail -20 "$work/worker.err" >&2; exit 1; }
+  t_first=$(now)
+  wait_for 600 output_full || { tail -20 "$work/worker.err" >&2; exit 1; }
+  t1=$(now)
+  sluice_sinks+=("$(elapsed "$t0" "$t1")")
+  sink_lags+=("$(elapsed "$t0" "$t_first")")
+  sink_steadies+=("$(elapsed "$t_first" "$t1")")
+  [[ $(stat -c %s "$output") -eq $bytes ]] || { echo "run.sh: bench-sink-$1 wrote $(stat -c %s "$output") bytes, expected $bytes" >&2; exit 1; }
+  status=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$url/connectors/bench-sink-$1")
+  [[ $status == 204 ]] || { echo "run.sh: DELETE /connectors/bench-sink-$1 answered $status" >&2; exit 1; }
+  # Same lines (partitions interleave them differently): compare sorted.
+  if ! cmp -s <(sort "$input") <(sort "$output"); then
+    echo "run.sh: the output of bench-sink-$1 does not hold the input's lines" >&2
+    exit 1
+  fi
+  rm -f "$output"
+}
+for ((i = 1; i <= runs; i++)); do
+  if ((i % 2 == 1)); then
+    run_kcat_sink "$i"
+    run_sluice_sink "$i"
+  else
+    run_sluice_sink "$i"
+    run_kcat_sink "$i"
+  fi
+done
+kcat_sink=$(median "${kcat_sinks[@]}")
+sluice_sink=$(median "${sluice_sinks[@]}")
+sink_resume_lag=$(median "${sink_lags[@]}")
+sink_steady=$(median "${sink_steadies[@]}")
+
 # For context: kcat in a consumer group (-G), as a sink task consumes (group join included).
 t0=$(now)
 kcat -G bench-kcat-group -b "$bootstrap" -X auto.offset.reset=earliest -e -q -f '%s\n' bench-kcat-1 > "$work/kcat-group.out"
@@ -257,15 +298,16 @@ printf '%-34s %10s %14s %10s\n' "" "seconds" "records/s" "MB/s"
 printf 'source: the median of %d runs each (kcat -P: %s s; sluice: %s s)\n' "$runs" "${kcat_sources[*]}" "${sluice_sources[*]}"
 printf '%-34s %10s %14s %10s\n' "source  kcat -P" "$kcat_source" "$(rate "$lines" "$kcat_source")" "$(mb_rate "$bytes" "$kcat_source")"
 printf '%-34s %10s %14s %10s\n' "source  sluice FileStreamSource" "$sluice_source" "$(rate "$lines" "$sluice_source")" "$(mb_rate "$bytes" "$sluice_source")"
+printf 'sink: the median of %d runs each (kcat -C: %s s; sluice from the resume: %s s)\n' "$runs" "${kcat_sinks[*]}" "${sluice_sinks[*]}"
 printf '%-34s %10s %14s %10s\n' "sink    kcat -C" "$kcat_sink" "$(rate "$lines" "$kcat_sink")" "$(mb_rate "$bytes" "$kcat_sink")"
 printf '%-34s %10s %14s %10s\n' "sink    kcat -G (consumer group)" "$kcat_group" "$(rate "$lines" "$kcat_group")" "$(mb_rate "$bytes" "$kcat_group")"
 printf '%-34s %10s %14s %10s\n' "sink    sluice FileStreamSink" "$sluice_sink" "$(rate "$lines" "$sluice_sink")" "$(mb_rate "$bytes" "$sluice_sink")"
 printf '%-34s %10s %14s %10s\n' "sink    sluice, from its first record" "$sink_steady" "$(rate "$lines" "$sink_steady")" "$(mb_rate "$bytes" "$sink_steady")"
 printf 'ratio sluice/kcat (target >= 0.80x): source %s, sink %s (from its first record %s)\n' \
   "$(ratio "$sluice_source" "$kcat_source")" "$(ratio "$sluice_sink" "$kcat_sink")" "$(ratio "$sink_steady" "$kcat_sink")"
-printf 'sink: first record written %s s after the resume\n' \
+printf 'sink: first record written %s s (median) after the resume\n' \
   "$sink_resume_lag"
-printf 'sink: consumer group join before the run %s s (dev broker first-join hold 3 s); join + sink %s s = %s of kcat -G\n' \
+printf 'sink: consumer group joins before the runs %s s (dev broker first-join hold 3 s); join + sink %s s = %s of kcat -G\n' \
   "$sink_join" "$(python3 -c "print(f'{$sink_join + $sluice_sink:.3f}')")" \
   "$(ratio "$(python3 -c "print($sink_join + $sluice_sink)")" "$kcat_group")"
 printf 'sluice source: last offset committed %s s (median) after the last record was in Kafka\n' "$source_commit_lag"
