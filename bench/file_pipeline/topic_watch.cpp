@@ -3,9 +3,9 @@
 // Waits until the end offsets of TOPIC's partitions add up to at least COUNT, and exits 0 then (1 on timeout,
 // 2 on bad arguments). One client, one ListOffsets request every 5 ms: watching costs the benchmark little,
 // unlike starting `kcat -Q` (a process, a connection and a metadata request) per check. Checking every
-// millisecond took ~0.09 s of CPU per 1M-record run (and as many answers from the broker) on the 2-core machine
-// the tool it watches runs on; every 5 ms costs a fifth of that and adds 2.5 ms on average to a ~1 s time.
-// bench/file_pipeline/run.sh uses it to time "every record is in Kafka".
+// millisecond took ~0.09 s of CPU per 1M-record run (and as many answers from the broker) on the 2-core
+// machine the tool it watches runs on; every 5 ms costs a fifth of that and adds 2.5 ms on average to a ~1 s
+// time. bench/file_pipeline/run.sh uses it to time "every record is in Kafka".
 
 #include <librdkafka/rdkafka.h>
 

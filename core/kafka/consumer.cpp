@@ -191,8 +191,8 @@ void Consumer::resume(const std::vector<TopicPartition>& partitions) {
 }
 
 void Consumer::wake_fetchers(const rd_kafka_topic_partition_list_t& partitions) {
-  // librdkafka 2.0.2 applies a resume on its main thread; the broker thread that fetches the partitions sees it
-  // only when it next wakes up, and with nothing to fetch it sleeps up to a second: a resumed sink task
+  // librdkafka 2.0.2 applies a resume on its main thread; the broker thread that fetches the partitions sees
+  // it only when it next wakes up, and with nothing to fetch it sleeps up to a second: a resumed sink task
   // waited 0.03-0.9 s for its first record (Kafka's Java consumer fetches at its next poll). A request for
   // the partitions wakes the thread of each leader at once: one ListOffsets per leader, for the end offsets,
   // whose answers are not needed. The wait is short: the wakeup happens when the request is queued.
@@ -200,7 +200,8 @@ void Consumer::wake_fetchers(const rd_kafka_topic_partition_list_t& partitions) 
   for (int i = 0; i < list->cnt; ++i) list->elems[i].offset = RD_KAFKA_OFFSET_END;  // a timestamp: the end
   const rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(rk_.get(), list.get(), kWakeFetchersTimeoutMs);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    logger_->debug("{}: the request that wakes the fetchers after a resume answered {}", name_, rd_kafka_err2str(err));
+    logger_->debug("{}: the request that wakes the fetchers after a resume answered {}", name_,
+                   rd_kafka_err2str(err));
 }
 
 void Consumer::seek(const TopicPartition& tp, std::int64_t offset, std::chrono::milliseconds timeout) {

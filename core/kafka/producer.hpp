@@ -86,8 +86,8 @@ struct DeliveryReport {
   void* context = nullptr;  // what send() was given
   int error_code = 0;       // 0: delivered
   std::string error;        // librdkafka's message when error_code != 0
-  // The producer's own copy of the topic name: valid during the callback only (copy it to keep it). A view, not
-  // a string: a busy source task gets a report per record.
+  // The producer's own copy of the topic name: valid during the callback only (copy it to keep it). A view,
+  // not a string: a busy source task gets a report per record.
   std::string_view topic;
   std::int32_t partition = -1;
   std::int64_t offset = -1;

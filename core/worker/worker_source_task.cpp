@@ -294,7 +294,8 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
       return;
     }
     if (report.ok()) {
-      const api::RecordMetadata metadata{std::string(report.topic), report.partition, report.offset, report.timestamp};
+      const api::RecordMetadata metadata{std::string(report.topic), report.partition, report.offset,
+                                         report.timestamp};
       commit_record(slot->original, &metadata);
     } else {
       commit_record(slot->original, nullptr);
@@ -304,10 +305,11 @@ void WorkerSourceTask::on_delivery(const kafka::DeliveryReport& report) {
     return;
   }
   if (!producer_error_) {
-    producer_error_ = std::make_exception_ptr(kafka::KafkaError(
-        "The producer for task " + id_.to_string() + " could not deliver a record to topic " + std::string(report.topic) +
-            ": " + report.error + " (" + kafka::error_name(report.error_code) + ")",
-        report.error_code, false));
+    producer_error_ = std::make_exception_ptr(
+        kafka::KafkaError("The producer for task " + id_.to_string() +
+                              " could not deliver a record to topic " + std::string(report.topic) + ": " +
+                              report.error + " (" + kafka::error_name(report.error_code) + ")",
+                          report.error_code, false));
   }
   // The record stays unacknowledged (its offset and every later one of its source partition are not
   // committed) and the task fails; its slot is released with the others at shutdown.

@@ -74,10 +74,11 @@ namespace sluice::worker {
 
 class WorkerSourceTask final : public WorkerTask {
  public:
-  // Records waiting for Kafka before the task is polled again: librdkafka's default queue.buffering.max.messages.
-  // The cap also caps the producer's batches (librdkafka sends one batch per partition per request): at 10,000 a
-  // 64-partition topic got ~150 records per request, 6,100 ProduceRequests per 1M records against kcat -P's
-  // 4,600; at 100,000, 3,100-4,000 (each source task holds up to ~25 MB more while Kafka is slower than it).
+  // Records waiting for Kafka before the task is polled again: librdkafka's default
+  // queue.buffering.max.messages. The cap also caps the producer's batches (librdkafka sends one batch per
+  // partition per request): at 10,000 a 64-partition topic got ~150 records per request, 6,100
+  // ProduceRequests per 1M records against kcat -P's 4,600; at 100,000, 3,100-4,000 (each source task holds
+  // up to ~25 MB more while Kafka is slower than it).
   static constexpr std::size_t kMaxInFlight = 100000;
   // How often the helper thread serves delivery reports while a poll() waits for data.
   static constexpr std::chrono::milliseconds kPollingDeliveryInterval{5};

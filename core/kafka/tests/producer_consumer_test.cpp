@@ -73,10 +73,11 @@ TEST(Producer, DeliversEachRecordWithItsContextAndExactBytes) {
   broker.create_topic("t", 1);
   std::vector<DeliveryReport> reports;
   std::vector<std::string> topics;  // a report's topic is valid during the callback only
-  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test", [&](const DeliveryReport& r) {
-    reports.push_back(r);
-    topics.emplace_back(r.topic);
-  });
+  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test",
+                    [&](const DeliveryReport& r) {
+                      reports.push_back(r);
+                      topics.emplace_back(r.topic);
+                    });
   int contexts[3] = {0, 1, 2};
   ASSERT_TRUE(producer.send({.topic = "t", .value = "a"}, &contexts[0], 1s));
   ASSERT_TRUE(producer.send({.topic = "t", .key = "k", .value = ""}, &contexts[1], 1s));
@@ -123,10 +124,11 @@ TEST(Producer, InterleavedTopicsEachGetTheirOwnRecords) {
   broker.create_topic("right", 1);
   std::vector<DeliveryReport> reports;
   std::vector<std::string> topics;  // a report's topic is valid during the callback only
-  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test", [&](const DeliveryReport& r) {
-    reports.push_back(r);
-    topics.emplace_back(r.topic);
-  });
+  Producer producer({{"bootstrap.servers", broker.bootstrap()}}, "producer for test",
+                    [&](const DeliveryReport& r) {
+                      reports.push_back(r);
+                      topics.emplace_back(r.topic);
+                    });
   int contexts[6] = {0, 1, 2, 3, 4, 5};
   for (int i = 0; i < 6; ++i) {
     const std::string topic = i % 2 == 0 ? "left" : "right";

@@ -102,7 +102,8 @@ class Arena {
   void* raw(std::size_t size, std::size_t align) {
     std::size_t pad = cur_ ? (align - reinterpret_cast<std::uintptr_t>(cur_) % align) % align : 0;
     if (cur_ == nullptr || pad + size > left_) {
-      const std::size_t next = blocks_.empty() ? kFirstBlockSize : std::min(2 * block_size_, kLargestBlockSize);
+      const std::size_t next =
+          blocks_.empty() ? kFirstBlockSize : std::min(2 * block_size_, kLargestBlockSize);
       const std::size_t block = std::max(size + align, next);
       block_size_ = next;
       blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(block));  // allocate() initialises
@@ -130,7 +131,7 @@ class Arena {
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
   std::byte* cur_ = nullptr;
   std::size_t left_ = 0;
-  std::size_t block_size_ = 0;  // the size the last block was given (larger when one structure needed more)
+  std::size_t block_size_ = 0;  // the last block's nominal size (the next one doubles it, up to the largest)
   std::unordered_map<const void*, const sluice_schema*> schema_cache_;
   // Keeps cached schemas alive so that a cached address is never reused by another schema.
   std::vector<Schema> schemas_alive_;
@@ -223,7 +224,8 @@ inline const sluice_schema* Arena::schema(const Schema& s) {
 
 inline const char* Arena::topic(const std::string& s) {
   if (mode_ == Strings::Borrow) return s.c_str();
-  if (memo_.topic != nullptr && s.size() == memo_.topic_size && std::memcmp(s.data(), memo_.topic, s.size()) == 0)
+  if (memo_.topic != nullptr && s.size() == memo_.topic_size &&
+      std::memcmp(s.data(), memo_.topic, s.size()) == 0)
     return memo_.topic;
   memo_.topic = copy_string(s);
   memo_.topic_size = s.size();
@@ -237,7 +239,8 @@ inline bool Arena::same_string_keys(const sluice_value* keys, std::size_t count,
     const Value& key = entries[i].first;
     if (key.kind() != Value::Kind::String || keys[i].type != SLUICE_TYPE_STRING) return false;
     const std::string& s = key.as_string();
-    if (s.size() != keys[i].u.bytes.size || std::memcmp(s.data(), keys[i].u.bytes.data, s.size()) != 0) return false;
+    if (s.size() != keys[i].u.bytes.size || std::memcmp(s.data(), keys[i].u.bytes.data, s.size()) != 0)
+      return false;
   }
   return true;
 }
