@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
@@ -84,6 +85,105 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
+// How the source tasks' records reached the worker: taken in place (PolledSourceBatch::view, then sent from
+// the batch) or imported as Connect records. Wraps each source task's batches; everything else is passed
+// through.
+struct SourcePathCounts {
+  std::atomic<int> viewed{0};    // view() answered true
+  std::atomic<int> imported{0};  // import() was called
+};
+
+class CountingBatch final : public api::PolledSourceBatch {
+ public:
+  CountingBatch(std::unique_ptr<api::PolledSourceBatch> inner, SourcePathCounts& counts)
+      : inner_(std::move(inner)), counts_(counts) {}
+  std::size_t size() const override { return inner_->size(); }
+  bool view(std::size_t i, api::RawSourceRecord& out) override {
+    const bool in_place = inner_->view(i, out);
+    if (in_place) ++counts_.viewed;
+    return in_place;
+  }
+  data::SharedValue partition(std::size_t i) override { return inner_->partition(i); }
+  data::Value offset(std::size_t i) const override { return inner_->offset(i); }
+  void import(std::size_t i, data::SourceRecord& out) override {
+    ++counts_.imported;
+    inner_->import(i, out);
+  }
+
+ private:
+  std::unique_ptr<api::PolledSourceBatch> inner_;
+  SourcePathCounts& counts_;
+};
+
+class CountingSourceTask final : public api::SourceTask {
+ public:
+  CountingSourceTask(std::unique_ptr<api::SourceTask> inner, SourcePathCounts& counts)
+      : inner_(std::move(inner)), counts_(counts) {}
+  void start(const StringMap& config) override { inner_->start(config); }
+  std::vector<data::SourceRecord> poll() override { return inner_->poll(); }
+  std::unique_ptr<api::PolledSourceBatch> poll_batch() override {
+    return std::make_unique<CountingBatch>(inner_->poll_batch(), counts_);
+  }
+  void commit() override { inner_->commit(); }
+  void commit_record(const data::SourceRecord& record, const api::RecordMetadata* metadata) override {
+    inner_->commit_record(record, metadata);
+  }
+  bool commit_record_reads_content() const override { return inner_->commit_record_reads_content(); }
+  bool needs_commit_record(const data::SourceRecord& record) const override {
+    return inner_->needs_commit_record(record);
+  }
+  void request_stop() override { inner_->request_stop(); }
+  void stop() override { inner_->stop(); }
+
+ private:
+  std::unique_ptr<api::SourceTask> inner_;
+  SourcePathCounts& counts_;
+};
+
+class CountingCatalog final : public api::PluginCatalog {
+ public:
+  explicit CountingCatalog(api::PluginCatalog& inner) : inner_(inner) {}
+  SourcePathCounts counts;
+
+  std::vector<api::PluginInfo> plugins() const override { return inner_.plugins(); }
+  std::vector<api::RejectedPlugin> rejected() const override { return inner_.rejected(); }
+  const api::PluginInfo* find(std::string_view name) const override { return inner_.find(name); }
+  std::optional<std::string> rejection_for(std::string_view name) const override {
+    return inner_.rejection_for(name);
+  }
+  std::unique_ptr<api::Connector> create_connector(std::string_view name,
+                                                   api::ConnectorContext& ctx) override {
+    return inner_.create_connector(name, ctx);
+  }
+  std::unique_ptr<api::SourceTask> create_source_task(std::string_view name,
+                                                      api::SourceTaskContext& ctx) override {
+    auto task = inner_.create_source_task(name, ctx);
+    if (!task) return nullptr;
+    return std::make_unique<CountingSourceTask>(std::move(task), counts);
+  }
+  std::unique_ptr<api::SinkTask> create_sink_task(std::string_view name, api::SinkTaskContext& ctx) override {
+    return inner_.create_sink_task(name, ctx);
+  }
+  std::unique_ptr<api::Converter> create_converter(std::string_view name) override {
+    return inner_.create_converter(name);
+  }
+  std::unique_ptr<api::HeaderConverter> create_header_converter(std::string_view name) override {
+    return inner_.create_header_converter(name);
+  }
+  std::unique_ptr<api::Transformation> create_transformation(std::string_view name) override {
+    return inner_.create_transformation(name);
+  }
+  std::unique_ptr<api::Predicate> create_predicate(std::string_view name) override {
+    return inner_.create_predicate(name);
+  }
+  std::unique_ptr<api::ConfigProvider> create_config_provider(std::string_view name) override {
+    return inner_.create_config_provider(name);
+  }
+
+ private:
+  api::PluginCatalog& inner_;
+};
+
 class WorkerIntegration : public ::testing::Test {
  protected:
   WorkerIntegration() : kafka_(test::DevKafka::Options{.topics = {"copy:1", "str:1", "json:1", "retry:1", "failing:1"}}) {
@@ -103,7 +203,7 @@ class WorkerIntegration : public ::testing::Test {
 
   std::unique_ptr<Worker> make_worker(storage::OffsetStore& offsets, StringMap extra = {}) {
     config_ = std::make_unique<WorkerConfig>(worker_props(std::move(extra)), WorkerMode::Standalone);
-    return std::make_unique<Worker>("127.0.0.1:8083", *config_, registry_, offsets, listener_);
+    return std::make_unique<Worker>("127.0.0.1:8083", *config_, plugins_, offsets, listener_);
   }
 
   // Starts a connector and its tasks as a herder would; returns the task ids.
@@ -151,6 +251,7 @@ class WorkerIntegration : public ::testing::Test {
   test::TempDir dir_{"worker-it"};
   test::DevKafka kafka_;
   host::PluginRegistry registry_;
+  CountingCatalog plugins_{registry_};  // registry_, counting how source records reach the worker
   RecordingListener listener_;
   std::unique_ptr<WorkerConfig> config_;
 };
@@ -185,6 +286,10 @@ TEST_F(WorkerIntegration, StringConverterWritesTheLineBytes) {
   run_connector(*worker, "src", file_source(input.string(), "str"));
   ASSERT_TRUE(wait_until([&] { return topic_records("str").size() == 3; }, kWait, "3 records in topic str"));
   EXPECT_EQ(topic_records("str"), (std::vector<std::string>{"-1|foo", "-1|", "-1|bar baz"}));
+  // Nothing changes the lines (StringConverter passes text through, no transformation): each was sent from
+  // the plugin's batch, none imported as a Connect record.
+  EXPECT_EQ(plugins_.counts.viewed.load(), 3);
+  EXPECT_EQ(plugins_.counts.imported.load(), 0);
 }
 
 TEST_F(WorkerIntegration, JsonConverterWritesKafkasEnvelope) {
@@ -197,6 +302,8 @@ TEST_F(WorkerIntegration, JsonConverterWritesKafkasEnvelope) {
   EXPECT_EQ(topic_records("json"),
             (std::vector<std::string>{R"(-1|{"schema":{"type":"string","optional":false},"payload":"foo"})",
                                       R"(-1|{"schema":{"type":"string","optional":false},"payload":""})"}));
+  // JsonConverter changes the bytes: each record is imported and converted.
+  EXPECT_EQ(plugins_.counts.imported.load(), 2);
 }
 
 TEST_F(WorkerIntegration, SourceOffsetsAreStoredAndResumedAfterARestart) {
